@@ -1,0 +1,53 @@
+/// How often and how patiently ringside polls.
+public struct PollSettings: Sendable, Equatable {
+    public var interval: Duration
+    /// Connect and per-request deadline: an endpoint that has not answered by then is down.
+    public var timeout: Duration
+    /// The longest wait between attempts while an endpoint keeps failing.
+    public var maxBackoff: Duration
+
+    public init(interval: Duration = .seconds(1), timeout: Duration = .seconds(1), maxBackoff: Duration = .seconds(30)) {
+        self.interval = interval
+        self.timeout = timeout
+        self.maxBackoff = maxBackoff
+    }
+
+    /// The pause before the next attempt after `failures` consecutive failures: the interval, doubled per
+    /// failure after the first, capped at `maxBackoff` (never below the interval).
+    public func delay(afterConsecutiveFailures failures: Int) -> Duration {
+        guard failures > 1 else { return interval }
+        let factor = 1 << min(failures - 1, 16)
+        return max(interval, min(interval * factor, maxBackoff))
+    }
+}
+
+/// Limits that colour cells and raise events. Defaults follow what on-call engineers expect.
+public struct Thresholds: Sendable, Equatable {
+    /// A poll slower than this makes an endpoint `slow`.
+    public var slowLatency: Duration = .milliseconds(50)
+    public var hitRatioWarn: Double = 0.80
+    public var hitRatioCritical: Double = 0.60
+    /// Evictions per second above this warn (default: any).
+    public var evictionsPerSecondWarn: Double = 0
+    public var memoryFractionWarn: Double = 0.90
+
+    public init() {}
+}
+
+/// Everything ringside watches, as declared in a fleet file or on the command line.
+public struct Fleet: Sendable, Equatable {
+    public var name: String
+    public var endpoints: [Endpoint]
+    public var polling: PollSettings
+    public var thresholds: Thresholds
+
+    public init(name: String, endpoints: [Endpoint], polling: PollSettings = .init(), thresholds: Thresholds = .init()) {
+        self.name = name
+        self.endpoints = endpoints
+        self.polling = polling
+        self.thresholds = thresholds
+    }
+
+    public var cacheNodes: [Endpoint] { endpoints.filter { $0.kind.isCacheNode } }
+    public var balancers: [Endpoint] { endpoints.filter { !$0.kind.isCacheNode } }
+}

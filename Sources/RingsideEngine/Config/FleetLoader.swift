@@ -1,0 +1,59 @@
+import Foundation
+import RingsideCore
+
+/// Finds and reads the fleet file, or builds a fleet from ad-hoc targets given on the command line.
+public enum FleetLoader {
+    /// Where ringside looks when no `--config` is given, in order.
+    public static func defaultPaths(environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        let configHome = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? "\(home)/.config"
+        return ["ringside.yaml", "\(configHome)/ringside/fleet.yaml"]
+    }
+
+    public static func load(path: String) throws -> Fleet {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read" : "does not exist"
+            throw ConfigError(file: path, message: "the fleet file \(reason)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else { throw ConfigError(file: path, message: "the fleet file is not UTF-8 text") }
+        return try FleetFile.parse(text, file: path)
+    }
+
+    /// The first default fleet file that exists, if any.
+    public static func findDefault(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        defaultPaths(environment: environment).first { FileManager.default.fileExists(atPath: $0) }
+    }
+
+    /// A fleet from `--memcached HOST:PORT`-style flags; names are `kind-N` in the order given.
+    public static func adHoc(_ targets: [(kind: EndpointKind, address: String)], redisPasswordEnvironment: String?) throws -> Fleet {
+        var counters: [EndpointKind: Int] = [:]
+        let endpoints = try targets.map { target -> Endpoint in
+            let address: HostPort
+            switch HostPort.parse(target.address) {
+            case let .success(parsed): address = parsed
+            case let .failure(problem): throw ConfigError(file: "--\(target.kind.rawValue)", message: "address \(problem)")
+            }
+            counters[target.kind, default: 0] += 1
+            var endpoint = Endpoint(name: "\(target.kind.rawValue)-\(counters[target.kind]!)", kind: target.kind, address: address)
+            if target.kind == .redis, let variable = redisPasswordEnvironment {
+                endpoint.credentials = Credentials(password: .environment(variable))
+            }
+            return endpoint
+        }
+        return Fleet(name: "ad hoc", endpoints: endpoints)
+    }
+
+    /// Ejection rules for each twemproxy endpoint that names a nutcracker config, keyed by endpoint then pool.
+    public static func ejectionPolicies(for fleet: Fleet) throws -> [String: [String: TwemproxyEjectionPolicy]] {
+        var policies: [String: [String: TwemproxyEjectionPolicy]] = [:]
+        for endpoint in fleet.endpoints {
+            guard let path = endpoint.nutcrackerConfigPath else { continue }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ConfigError(file: path, message: "the nutcracker config of '\(endpoint.name)' cannot be read")
+            }
+            let config = try NutcrackerConfig.parse(String(decoding: data, as: UTF8.self), file: path)
+            policies[endpoint.name] = Dictionary(uniqueKeysWithValues: config.pools.map { ($0.name, $0.ejection) })
+        }
+        return policies
+    }
+}

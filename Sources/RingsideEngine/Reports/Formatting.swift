@@ -1,0 +1,59 @@
+import Foundation
+
+/// How numbers read on every screen and report: "—" for an absent value, never 0.
+public enum Format {
+    public static let none = "—"
+
+    public static func percent(_ fraction: Double?) -> String {
+        fraction.map { String(format: "%.1f%%", $0 * 100) } ?? none
+    }
+
+    public static func rate(_ value: Double?) -> String {
+        guard let value else { return none }
+        if value >= 100_000 { return String(format: "%.0fk", value / 1000) }
+        return value >= 100 ? String(format: "%.0f", value) : String(format: "%.1f", value)
+    }
+
+    public static func bytes(_ value: UInt64?) -> String {
+        guard let value else { return none }
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var amount = Double(value), unit = 0
+        while amount >= 1024 && unit < units.count - 1 {
+            amount /= 1024
+            unit += 1
+        }
+        return unit == 0 ? "\(value) B" : String(format: amount >= 100 ? "%.0f %@" : "%.1f %@", amount, units[unit])
+    }
+
+    public static func milliseconds(_ value: Double?) -> String {
+        guard let value else { return none }
+        return value >= 10 ? String(format: "%.0fms", value) : String(format: "%.1fms", value)
+    }
+
+    public static func count(_ value: UInt64?) -> String { value.map(String.init) ?? none }
+    public static func count(_ value: Int?) -> String { value.map(String.init) ?? none }
+}
+
+/// Plain-text tables: columns padded to their widest cell, two spaces apart, trailing blanks trimmed.
+public struct TextTable {
+    public var header: [String]
+    public var rows: [[String]] = []
+
+    public init(_ header: [String]) {
+        self.header = header
+    }
+
+    public mutating func add(_ row: [String]) { rows.append(row) }
+
+    public func rendered(indent: String = "") -> String {
+        let all = [header] + rows
+        let widths = header.indices.map { column in all.map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0 }
+        return all.map { row in
+            let cells = row.enumerated().map { column, cell in
+                cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+            }
+            let line = indent + cells.joined(separator: "  ")
+            return String(line.reversed().drop(while: { $0 == " " }).reversed())
+        }.joined(separator: "\n")
+    }
+}

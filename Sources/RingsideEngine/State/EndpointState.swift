@@ -1,0 +1,121 @@
+import Foundation
+import RingsideCore
+import RingsideWire
+
+/// Everything known about one endpoint after its latest poll: an immutable value the engine publishes.
+///
+/// The data of the last successful poll is kept when a poll fails, and marked stale (`health.hasFreshData` is
+/// false), so a screen can show the last known numbers without passing them off as current.
+public struct EndpointState: Sendable {
+    public let endpoint: Endpoint
+    public private(set) var health: Health = .unknown
+    public private(set) var latency: Duration?
+    public private(set) var lastPollAt: Date?
+    public private(set) var lastSuccessAt: Date?
+    public private(set) var consecutiveFailures = 0
+    public private(set) var polls = 0
+    /// The latest data that came back (possibly stale).
+    public private(set) var data: PollData?
+    /// Cache nodes: the interval between the last two good polls; `nil` after a reset or a failure.
+    public private(set) var interval: CacheInterval?
+    public private(set) var history = NodeHistory()
+    /// twemproxy: ejection rules per pool (from the nutcracker config, else the assumed defaults).
+    public var ejectionPolicies: [String: TwemproxyEjectionPolicy] = [:]
+
+    public init(endpoint: Endpoint, historyCapacity: Int = NodeHistory.defaultCapacity) {
+        self.endpoint = endpoint
+        self.history = NodeHistory(capacity: historyCapacity)
+    }
+
+    public var cacheSample: CacheSample? {
+        if case let .cache(sample) = data { sample } else { nil }
+    }
+
+    public var haproxy: HAProxySnapshot? {
+        if case let .haproxy(snapshot) = data { snapshot } else { nil }
+    }
+
+    public var twemproxy: TwemproxySnapshot? {
+        if case let .twemproxy(snapshot) = data { snapshot } else { nil }
+    }
+
+    /// Records a poll that returned data, and returns the events it caused.
+    public mutating func record(
+        _ newData: PollData, latency: Duration, at now: Date, thresholds: Thresholds
+    ) -> [FleetEvent] {
+        var events: [FleetEvent] = []
+        interval = nil
+        if case let .cache(sample) = newData {
+            if case let .cache(previous)? = data, health.hasFreshData {
+                switch CacheInterval.between(previous, sample) {
+                case let .interval(value): interval = value
+                case let .reset(reason): events.append(event(now, .countersReset, reason.description))
+                }
+            }
+            history.record(interval: interval, gauges: sample.gauges, latency: latency)
+        }
+        events += serverChanges(from: data, to: newData, at: now)
+        data = newData
+        self.latency = latency
+        lastSuccessAt = now
+        consecutiveFailures = 0
+        events += transition(to: latency > thresholds.slowLatency ? .slow : .up, at: now)
+        return events
+    }
+
+    /// Records a failed poll: the endpoint's state says why; old data stays, now stale.
+    public mutating func recordFailure(_ error: any Error, at now: Date) -> [FleetEvent] {
+        consecutiveFailures += 1
+        interval = nil
+        latency = nil
+        if endpoint.kind.isCacheNode { history.record(interval: nil, gauges: nil, latency: nil) }
+        return transition(to: Self.health(for: error), at: now)
+    }
+
+    /// Maps a poll failure to the state an operator sees.
+    public static func health(for error: any Error) -> Health {
+        guard let wire = error as? WireError else { return .protocolError("\(error)") }
+        switch wire {
+        case let .authenticationFailed(text): return .authFailed(text)
+        case .replyTooLarge, .malformedReply, .serverError: return .protocolError(wire.description)
+        default: return .down(wire.description)
+        }
+    }
+
+    private mutating func transition(to newHealth: Health, at now: Date) -> [FleetEvent] {
+        polls += 1
+        lastPollAt = now
+        let old = health
+        health = newHealth
+        guard old.word != newHealth.word else { return [] }
+        let message = old == .unknown ? "first poll: \(newHealth)" : "\(old.word) → \(newHealth)"
+        return [event(now, .healthChanged, message)]
+    }
+
+    private func serverChanges(from old: PollData?, to new: PollData, at now: Date) -> [FleetEvent] {
+        guard case let .haproxy(before)? = old, case let .haproxy(after) = new else { return [] }
+        var previous: [String: String] = [:]
+        for backend in before.backends { for server in backend.servers { previous["\(backend.name)/\(server.name)"] = server.status.text } }
+        return after.backends.flatMap { backend in
+            backend.servers.compactMap { server -> FleetEvent? in
+                let name = "\(backend.name)/\(server.name)"
+                guard let was = previous[name], was != server.status.text else { return nil }
+                return event(now, .serverStatusChanged, "\(name) \(was) → \(server.status.text)")
+            }
+        }
+    }
+
+    private func event(_ at: Date, _ kind: FleetEvent.Kind, _ message: String) -> FleetEvent {
+        FleetEvent(at: at, endpoint: endpoint.name, kind: kind, message: message)
+    }
+
+    /// twemproxy servers ejected now, judged by the proxy's own clock, per pool.
+    public var ejectedServers: [(pool: String, server: String)] {
+        guard let snapshot = twemproxy else { return [] }
+        let now = snapshot.timestamp * 1_000_000
+        return snapshot.pools.flatMap { pool in
+            let policy = ejectionPolicies[pool.name] ?? .assumed
+            return pool.servers.filter { $0.isEjected(nowMicroseconds: now, policy: policy) }.map { (pool.name, $0.name) }
+        }
+    }
+}

@@ -1,0 +1,23 @@
+import Foundation
+import RingsideCore
+
+/// Something that happened to the fleet, for the event log.
+public struct FleetEvent: Sendable, Equatable {
+    public enum Kind: String, Sendable, Codable {
+        case healthChanged = "health"
+        case countersReset = "reset"
+        case serverStatusChanged = "server"
+    }
+
+    public var at: Date
+    public var endpoint: String
+    public var kind: Kind
+    public var message: String
+
+    public init(at: Date, endpoint: String, kind: Kind, message: String) {
+        self.at = at
+        self.endpoint = endpoint
+        self.kind = kind
+        self.message = message
+    }
+}

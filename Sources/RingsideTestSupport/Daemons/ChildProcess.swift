@@ -1,0 +1,71 @@
+import Foundation
+import Synchronization
+
+/// A child process spawned with `posix_spawn` and reaped with `waitpid`: deterministic start and stop, unlike
+/// Foundation's `Process`, whose exit notification can lag by seconds on a busy cooperative pool.
+public final class ChildProcess: Sendable {
+    /// Where the child's standard input, output and error go.
+    public enum Stdio: Sendable {
+        /// stdin from /dev/null, stdout and stderr appended to a file.
+        case log(String)
+        /// Everything to /dev/null.
+        case discard
+    }
+
+    public let pid: pid_t
+    private let exited = Mutex(false)
+
+    public init(executable: String, arguments: [String], stdio: Stdio, environment: [String: String]? = nil) throws {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        switch stdio {
+        case let .log(path):
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 1, path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        case .discard:
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        }
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        let env = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { env.forEach { free($0) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, executable, &actions, nil, argv, env)
+        guard result == 0 else { throw SpawnError(executable: executable, reason: String(cString: strerror(result))) }
+        self.pid = pid
+    }
+
+    public struct SpawnError: Error, CustomStringConvertible {
+        public var executable: String
+        public var reason: String
+        public var description: String { "cannot start \(executable): \(reason)" }
+    }
+
+    /// Whether the process is still alive (reaps it if it has exited).
+    public var isRunning: Bool {
+        exited.withLock { exited in
+            if !exited {
+                var status: Int32 = 0
+                exited = waitpid(pid, &status, WNOHANG) == pid
+            }
+            return !exited
+        }
+    }
+
+    /// Sends `signal` (SIGKILL by default) and reaps the process.
+    public func stop(signal: Int32 = SIGKILL) {
+        exited.withLock { exited in
+            guard !exited else { return }
+            kill(pid, signal)
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+            exited = true
+        }
+    }
+
+    deinit { stop() }
+}

@@ -1,0 +1,134 @@
+import Foundation
+
+/// Starts the real servers the live tests talk to, each on free loopback ports.
+public enum Daemons {
+    /// memcached with `memoryMB` of cache; runs as root only when the tests do (CI), as memcached demands `-u`.
+    /// Give `port` to restart a node where it was (a cold restart in a drill).
+    public static func memcached(memoryMB: Int = 64, port fixedPort: Int? = nil) throws -> Daemon {
+        try launchRetrying(fixedPort: fixedPort) { port in
+            var arguments = ["-l", "127.0.0.1", "-p", "\(port)", "-U", "0", "-m", "\(memoryMB)", "-t", "1"]
+            if geteuid() == 0 { arguments += ["-u", "root"] }
+            return try Daemon(.memcached, arguments: arguments, port: port, directory: try Daemon.scratchDirectory("memcached"))
+        }
+    }
+
+    /// redis-server without persistence; with `requirepass` when a password is given, and an ACL user when both
+    /// a user and a password are given.
+    public static func redis(password: String? = nil, aclUser: (name: String, password: String)? = nil, extra: [String] = []) throws -> Daemon {
+        try launchRetrying { port in
+            let directory = try Daemon.scratchDirectory("redis")
+            var arguments = ["--port", "\(port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory.path]
+            if let password { arguments += ["--requirepass", password] }
+            if let aclUser { arguments += ["--user", aclUser.name, "on", ">\(aclUser.password)", "~*", "+@all"] }
+            return try Daemon(.redis, arguments: arguments + extra, port: port, directory: directory)
+        }
+    }
+
+    /// HAProxy with its Runtime API on TCP (admin level) and the given backends, in TCP mode.
+    public static func haproxy(backends: [HAProxyBackendSpec], apiLevel: String = "admin") throws -> Daemon {
+        try launchRetrying { port in
+            let directory = try Daemon.scratchDirectory("haproxy")
+            let config = HAProxyBackendSpec.config(runtimePort: port, level: apiLevel, backends: backends)
+            let file = directory.appendingPathComponent("haproxy.cfg")
+            try config.write(to: file, atomically: true, encoding: .utf8)
+            return try Daemon(.haproxy, arguments: ["-f", file.path, "-db"], port: port, directory: directory)
+        }
+    }
+
+    /// nutcracker with one memcached pool; `statsIntervalMs` is how often it aggregates counters.
+    public static func nutcracker(
+        pool: String = "alpha", servers: [String], autoEject: Bool = true, retryTimeoutMs: Int = 30_000, failureLimit: Int = 1,
+        statsIntervalMs: Int = 200
+    ) throws -> (daemon: Daemon, configPath: String, listenPort: Int) {
+        var listenPort = 0
+        var configPath = ""
+        let daemon = try launchRetrying { port in
+            listenPort = freeLoopbackPort()
+            let directory = try Daemon.scratchDirectory("nutcracker")
+            let config = """
+                \(pool):
+                  listen: 127.0.0.1:\(listenPort)
+                  hash: fnv1a_64
+                  distribution: ketama
+                  auto_eject_hosts: \(autoEject)
+                  server_retry_timeout: \(retryTimeoutMs)
+                  server_failure_limit: \(failureLimit)
+                  timeout: 400
+                  servers:
+                \(servers.map { "   - \($0)" }.joined(separator: "\n"))
+
+                """
+            let file = directory.appendingPathComponent("nutcracker.yml")
+            try config.write(to: file, atomically: true, encoding: .utf8)
+            configPath = file.path
+            return try Daemon(
+                .nutcracker,
+                arguments: ["-c", file.path, "-s", "\(port)", "-a", "127.0.0.1", "-i", "\(statsIntervalMs)", "-o", directory.appendingPathComponent("nutcracker.log").path],
+                port: port, readyPorts: [port, listenPort], directory: directory)
+        }
+        return (daemon, configPath, listenPort)
+    }
+
+    /// Free ports can be taken between the check and the bind; try again on a new port a few times.
+    private static func launchRetrying(fixedPort: Int? = nil, _ launch: (Int) throws -> Daemon) throws -> Daemon {
+        var lastError: (any Error)?
+        for _ in 0..<3 {
+            do {
+                return try launch(fixedPort ?? freeLoopbackPort())
+            } catch let error as Daemon.LaunchError {
+                if case .notInstalled = error { throw error }
+                lastError = error
+            }
+        }
+        throw lastError!
+    }
+}
+
+/// A backend in a test HAProxy: TCP mode, servers at loopback ports.
+public struct HAProxyBackendSpec: Sendable {
+    public struct Server: Sendable {
+        public var name: String
+        public var port: Int
+        public var weight: Int
+        public var id: Int?
+        public var checked: Bool
+
+        public init(name: String, port: Int, weight: Int = 1, id: Int? = nil, checked: Bool = true) {
+            self.name = name
+            self.port = port
+            self.weight = weight
+            self.id = id
+            self.checked = checked
+        }
+    }
+
+    public var name: String
+    public var balance: String
+    public var hashType: String?
+    public var servers: [Server]
+
+    public init(name: String, balance: String = "roundrobin", hashType: String? = nil, servers: [Server]) {
+        self.name = name
+        self.balance = balance
+        self.hashType = hashType
+        self.servers = servers
+    }
+
+    static func config(runtimePort: Int, level: String, backends: [HAProxyBackendSpec]) -> String {
+        var lines = [
+            "global", "    stats socket ipv4@127.0.0.1:\(runtimePort) level \(level)", "    stats timeout 2m",
+            "defaults", "    mode tcp", "    timeout connect 500ms", "    timeout client 5s", "    timeout server 5s",
+        ]
+        for backend in backends {
+            lines += ["backend \(backend.name)", "    balance \(backend.balance)"]
+            if let hashType = backend.hashType { lines.append("    hash-type \(hashType)") }
+            for server in backend.servers {
+                var line = "    server \(server.name) 127.0.0.1:\(server.port) weight \(server.weight)"
+                if let id = server.id { line += " id \(id)" }
+                if server.checked { line += " check inter 100 fall 1 rise 1" }
+                lines.append(line)
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,137 @@
+/// A RESP2 or RESP3 value. RESP3-only shapes are folded into the nearest RESP2 one (sets and pushes into
+/// arrays, verbatim strings into bulk strings, doubles and big numbers into simple strings).
+public indirect enum RESPValue: Sendable, Equatable {
+    case simple(String)
+    case error(String)
+    case integer(Int64)
+    case bulk([UInt8])
+    case array([RESPValue])
+    case map([RESPPair])
+    case boolean(Bool)
+    case null
+
+    /// The value as text, for bulk, verbatim and simple strings.
+    public var text: String? {
+        switch self {
+        case let .simple(text): text
+        case let .bulk(bytes): String(decoding: bytes, as: UTF8.self)
+        default: nil
+        }
+    }
+}
+
+public struct RESPPair: Sendable, Equatable {
+    public var key: RESPValue
+    public var value: RESPValue
+}
+
+/// RESP encoding and decoding, as pure functions over bytes.
+public enum RESP {
+    public static let framing = ReplyFraming.scanned { bytes, _ in
+        switch decode(bytes) {
+        case let .value(_, length): .complete(length: length)
+        case .incomplete: .incomplete(resumeAt: 0)
+        case let .invalid(reason): .invalid(reason)
+        }
+    }
+
+    /// A command as a RESP array of bulk strings (the only form servers must accept).
+    public static func command(_ arguments: [String]) -> [UInt8] {
+        var out = Array("*\(arguments.count)\r\n".utf8)
+        for argument in arguments {
+            out += Array("$\(argument.utf8.count)\r\n".utf8) + Array(argument.utf8) + [13, 10]
+        }
+        return out
+    }
+
+    public enum Decoded: Equatable {
+        case value(RESPValue, length: Int)
+        case incomplete
+        case invalid(String)
+    }
+
+    /// Decodes the first value in `bytes`. Bulk payloads are taken by their declared length, never searched.
+    public static func decode(_ bytes: [UInt8]) -> Decoded {
+        var reader = Reader(bytes: bytes)
+        do {
+            let value = try reader.value(depth: 0)
+            return .value(value, length: reader.position)
+        } catch Reader.Failure.incomplete {
+            return .incomplete
+        } catch let Reader.Failure.invalid(reason) {
+            return .invalid(reason)
+        } catch {
+            return .invalid("\(error)")
+        }
+    }
+
+    private struct Reader {
+        enum Failure: Error { case incomplete, invalid(String) }
+        static let maxDepth = 32
+
+        let bytes: [UInt8]
+        var position = 0
+
+        mutating func value(depth: Int) throws -> RESPValue {
+            guard depth < Self.maxDepth else { throw Failure.invalid("nesting deeper than \(Self.maxDepth)") }
+            guard position < bytes.count else { throw Failure.incomplete }
+            let type = bytes[position]
+            position += 1
+            let line = try self.line()
+            switch type {
+            case UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: "("): return .simple(line)
+            case UInt8(ascii: "-"): return .error(line)
+            case UInt8(ascii: ":"): return .integer(try integer(line))
+            case UInt8(ascii: "_"): return .null
+            case UInt8(ascii: "#"): return .boolean(line == "t")
+            case UInt8(ascii: "$"), UInt8(ascii: "="), UInt8(ascii: "!"):
+                let length = try integer(line)
+                if length < 0 { return .null }
+                let payload = try take(Int(length))
+                if type == UInt8(ascii: "!") { return .error(String(decoding: payload, as: UTF8.self)) }
+                // Verbatim strings start with a 3-letter format and a colon ("txt:").
+                return .bulk(type == UInt8(ascii: "=") && payload.count >= 4 ? Array(payload.dropFirst(4)) : payload)
+            case UInt8(ascii: "*"), UInt8(ascii: "~"), UInt8(ascii: ">"):
+                let count = try integer(line)
+                if count < 0 { return .null }
+                return .array(try (0..<count).map { _ in try value(depth: depth + 1) })
+            case UInt8(ascii: "%"), UInt8(ascii: "|"):
+                let count = try integer(line)
+                let pairs = try (0..<max(count, 0)).map { _ in RESPPair(key: try value(depth: depth + 1), value: try value(depth: depth + 1)) }
+                // An attribute map annotates the value that follows it; ringside keeps the value.
+                return type == UInt8(ascii: "|") ? try value(depth: depth) : .map(pairs)
+            default:
+                throw Failure.invalid("unknown RESP type byte 0x\(String(type, radix: 16)) (not a Redis server?)")
+            }
+        }
+
+        mutating func line() throws -> String {
+            var index = position
+            while index + 1 < bytes.count {
+                if bytes[index] == 13 && bytes[index + 1] == 10 {
+                    let text = String(decoding: bytes[position..<index], as: UTF8.self)
+                    position = index + 2
+                    return text
+                }
+                index += 1
+            }
+            if bytes.count - position > 65536 { throw Failure.invalid("header line longer than 64 KiB") }
+            throw Failure.incomplete
+        }
+
+        mutating func take(_ count: Int) throws -> [UInt8] {
+            guard position + count + 2 <= bytes.count else { throw Failure.incomplete }
+            let payload = Array(bytes[position..<(position + count)])
+            guard bytes[position + count] == 13, bytes[position + count + 1] == 10 else {
+                throw Failure.invalid("bulk string not followed by CRLF")
+            }
+            position += count + 2
+            return payload
+        }
+
+        func integer(_ line: String) throws -> Int64 {
+            guard let value = Int64(line) else { throw Failure.invalid("expected an integer, got '\(line.prefix(40))'") }
+            return value
+        }
+    }
+}

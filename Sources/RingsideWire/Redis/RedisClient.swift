@@ -1,0 +1,59 @@
+import RingsideCore
+
+/// Polls a Redis or Valkey node on one persistent connection, authenticating on each new connection.
+public struct RedisClient: Sendable {
+    public struct Auth: Sendable {
+        public var username: String?
+        public var password: String
+
+        public init(username: String?, password: String) {
+            self.username = username
+            self.password = password
+        }
+    }
+
+    private let connection: PersistentConnection
+    private let infoCommand: String
+
+    /// - Parameter aliases: renamed commands (`rename-command INFO MYINFO`), keyed by the standard name.
+    public init(host: String, port: Int, limits: WireLimits, auth: Auth?, aliases: [String: String] = [:]) {
+        connection = PersistentConnection(host: host, port: port, limits: limits) { connection in
+            guard let auth else { return }
+            let arguments = ["AUTH"] + (auth.username.map { [$0] } ?? []) + [auth.password]
+            let reply = try await connection.exchange(RESP.command(arguments), framing: RESP.framing)[0]
+            if case let .value(.error(message), _) = RESP.decode(reply) {
+                throw WireError.authenticationFailed(message)
+            }
+        }
+        infoCommand = aliases["INFO"] ?? "INFO"
+    }
+
+    /// `PING` and `INFO`, pipelined. A refused `INFO` (renamed, blocked by a managed service or an ACL) leaves the
+    /// node up with its fields marked unavailable; a missing password is an authentication failure.
+    public func poll() async throws -> CacheSample {
+        let request = RESP.command(["PING"]) + RESP.command([infoCommand])
+        let replies = try await connection.exchange(request, replies: 2, framing: RESP.framing)
+        let ping = try Self.value(replies[0])
+        if case let .error(message) = ping {
+            if message.hasPrefix("NOAUTH") || message.hasPrefix("WRONGPASS") { throw WireError.authenticationFailed(message) }
+            throw WireError.serverError(message)
+        }
+        switch try Self.value(replies[1]) {
+        case let .error(message):
+            return CacheSample(takenAt: .now, unavailable: ["INFO": message])
+        case let info:
+            guard let text = info.text else { throw WireError.malformedReply("INFO did not answer with a string") }
+            var sample = RedisInfo.sample(RedisInfo.parse(text), at: .now)
+            // The PING of this poll and the INFO of the previous one fall between two samples.
+            sample.ownCommandsPerPoll = 2
+            return sample
+        }
+    }
+
+    public func close() async { await connection.close() }
+
+    private static func value(_ reply: [UInt8]) throws -> RESPValue {
+        guard case let .value(value, _) = RESP.decode(reply) else { throw WireError.malformedReply("undecodable RESP reply") }
+        return value
+    }
+}

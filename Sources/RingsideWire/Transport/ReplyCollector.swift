@@ -1,0 +1,112 @@
+import NIOCore
+
+/// A request in flight: the bytes to send, how many replies to expect, how they end, and whom to tell.
+struct PendingExchange {
+    var request: ByteBuffer
+    var replyCount: Int
+    var framing: ReplyFraming
+    var deadline: TimeAmount
+    var promise: EventLoopPromise<[[UInt8]]>
+}
+
+/// Collects the replies of one exchange at a time on a connection: frames them with the protocol's pure framer,
+/// enforces the deadline and the size cap, and closes the connection whenever the stream can no longer be
+/// trusted (timeout, garbage, oversized reply), so the next request starts clean.
+final class ReplyCollector: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = PendingExchange
+    typealias OutboundOut = ByteBuffer
+
+    private let maxReplyBytes: Int
+    private var pending: PendingExchange?
+    private var received: [UInt8] = []
+    private var resumeAt = 0
+    private var replies: [[UInt8]] = []
+    private var deadlineTask: Scheduled<Void>?
+
+    /// - Parameter awaiting: an exchange already waiting when the connection opens, for servers that speak
+    ///   first and close (twemproxy's stats port sends its document before any request could be written).
+    init(maxReplyBytes: Int, awaiting: PendingExchange? = nil) {
+        self.maxReplyBytes = maxReplyBytes
+        self.pending = awaiting
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if let pending { scheduleDeadline(pending.deadline, context: context) }
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let exchange = unwrapOutboundIn(data)
+        guard pending == nil else {
+            exchange.promise.fail(WireError.connectionFailed("a request is already in flight on this connection"))
+            promise?.succeed()
+            return
+        }
+        pending = exchange
+        received.removeAll(keepingCapacity: true)
+        replies = []
+        resumeAt = 0
+        scheduleDeadline(exchange.deadline, context: context)
+        context.write(wrapOutboundOut(exchange.request), promise: promise)
+        if exchange.replyCount == 0 { finish(context: context, with: .success([]), close: false) }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var buffer = unwrapInboundIn(data)
+        guard let exchange = pending else { return }  // unsolicited bytes after a failure: the channel is closing
+        guard received.count + buffer.readableBytes <= maxReplyBytes else {
+            finish(context: context, with: .failure(WireError.replyTooLarge(limit: maxReplyBytes)), close: true)
+            return
+        }
+        received.append(contentsOf: buffer.readBytes(length: buffer.readableBytes) ?? [])
+        guard case let .scanned(scan) = exchange.framing else { return }
+        while pending != nil {
+            switch scan(received, resumeAt) {
+            case let .complete(length):
+                replies.append(Array(received[..<length]))
+                received.removeFirst(length)
+                resumeAt = 0
+                if replies.count == exchange.replyCount {
+                    let leftover = received.count
+                    finish(context: context, with: .success(replies), close: leftover > 0)
+                }
+            case let .incomplete(next):
+                resumeAt = next
+                return
+            case let .invalid(reason):
+                finish(context: context, with: .failure(WireError.malformedReply(reason)), close: true)
+            }
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if let exchange = pending {
+            if case .untilClose = exchange.framing {
+                finish(context: context, with: .success([received]), close: false)
+            } else {
+                finish(context: context, with: .failure(WireError.closedMidReply(receivedBytes: received.count)), close: false)
+            }
+        }
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        finish(context: context, with: .failure(WireError.connectionFailed("\(error)")), close: true)
+    }
+
+    private func scheduleDeadline(_ deadline: TimeAmount, context: ChannelHandlerContext) {
+        deadlineTask = context.eventLoop.assumeIsolated().scheduleTask(in: deadline) { [weak self] in
+            self?.finish(context: context, with: .failure(WireError.replyTimeout(.nanoseconds(deadline.nanoseconds))), close: true)
+        }
+    }
+
+    private func finish(context: ChannelHandlerContext, with result: Result<[[UInt8]], WireError>, close: Bool) {
+        guard let exchange = pending else { return }
+        pending = nil
+        deadlineTask?.cancel()
+        deadlineTask = nil
+        received = []
+        if close { context.close(promise: nil) }
+        exchange.promise.completeWith(result.mapError { $0 as any Error })
+    }
+}

@@ -1,0 +1,43 @@
+/// Why a request to an endpoint failed, in words an operator can act on.
+public enum WireError: Error, Sendable, Equatable, CustomStringConvertible {
+    case connectionRefused
+    case connectTimeout(Duration)
+    /// Connected, but no whole reply within the deadline (a hung or overloaded server).
+    case replyTimeout(Duration)
+    /// The server closed the connection before a whole reply arrived.
+    case closedMidReply(receivedBytes: Int)
+    case replyTooLarge(limit: Int)
+    /// The bytes are not this protocol.
+    case malformedReply(String)
+    /// The server understood and refused (error replies are quoted as sent).
+    case serverError(String)
+    case authenticationFailed(String)
+    case connectionFailed(String)
+
+    public var description: String {
+        switch self {
+        case .connectionRefused: "connection refused"
+        case let .connectTimeout(limit): "no connection within \(limit.formattedMilliseconds)"
+        case let .replyTimeout(limit): "no reply within \(limit.formattedMilliseconds)"
+        case let .closedMidReply(received):
+            received == 0 ? "connection closed before any reply" : "connection closed mid-reply after \(received) bytes"
+        case let .replyTooLarge(limit): "reply larger than \(limit / 1_048_576) MiB; not read"
+        case let .malformedReply(reason): "garbled reply: \(reason)"
+        case let .serverError(text): "server answered: \(text)"
+        case let .authenticationFailed(text): "authentication failed: \(text)"
+        case let .connectionFailed(text): text
+        }
+    }
+
+    /// The endpoint could not be reached at all (as opposed to answering badly).
+    public var isUnreachable: Bool {
+        switch self {
+        case .connectionRefused, .connectTimeout, .replyTimeout, .closedMidReply, .connectionFailed: true
+        case .replyTooLarge, .malformedReply, .serverError, .authenticationFailed: false
+        }
+    }
+}
+
+extension Duration {
+    var formattedMilliseconds: String { "\(Int((Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15).rounded())) ms" }
+}

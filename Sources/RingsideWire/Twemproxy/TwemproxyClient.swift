@@ -1,0 +1,18 @@
+import RingsideCore
+
+/// Reads a twemproxy stats port: connect, send nothing, read one JSON document to EOF.
+public struct TwemproxyClient: Sendable {
+    private let host: String
+    private let port: Int
+    private let limits: WireLimits
+
+    public init(host: String, port: Int, limits: WireLimits) {
+        self.host = host
+        self.port = port
+        self.limits = limits
+    }
+
+    public func poll() async throws -> TwemproxySnapshot {
+        try TwemproxyStatsParser.parse(try await WireConnection.readUntilClose(from: host, port: port, limits: limits))
+    }
+}

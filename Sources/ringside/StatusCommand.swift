@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import Logging
+import RingsideCore
+import RingsideEngine
+
+/// `ringside status`: poll every endpoint twice, an interval apart, print one picture of the fleet, and exit
+/// 0 when all is healthy, 1 when something is degraded or down.
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Poll the fleet twice, an interval apart, and print its state.",
+        discussion: """
+            Exit status: 0 all healthy; 1 something degraded or down (an endpoint not UP, an HAProxy server \
+            failing checks, a twemproxy server ejected); 2 usage or fleet file error.
+            """)
+
+    @OptionGroup var fleetOptions: FleetOptions
+
+    @Option(help: "Time between the two polls, e.g. 1s or 500ms (default: the fleet's polling interval).")
+    var interval: String?
+
+    @Option(help: "Connect and reply deadline per endpoint, e.g. 800ms (default: the fleet's polling timeout).")
+    var timeout: String?
+
+    @Flag(help: "Print the report as JSON (schema ringside.status/1, see README.md).")
+    var json = false
+
+    @Option(help: "Log file (default: $XDG_STATE_HOME/ringside/ringside.log).")
+    var logFile: String?
+
+    func run() async throws {
+        guard var fleet = try fleetOptions.fleet() else {
+            FileHandle.standardError.write(Data((howToGiveAFleet + "\n").utf8))
+            throw ExitCode(2)
+        }
+        if let interval { fleet.polling.interval = try duration(interval, option: "--interval") }
+        if let timeout { fleet.polling.timeout = try duration(timeout, option: "--timeout") }
+        let logger = try makeLogger(path: logFile)
+        let engine = PollEngine(fleet: fleet, ejectionPolicies: try FleetLoader.ejectionPolicies(for: fleet), historyCapacity: 2, logger: logger)
+        await engine.pollAllOnce()
+        try await Task.sleep(for: fleet.polling.interval)
+        await engine.pollAllOnce()
+        let report = StatusReport(engine.snapshot())
+        await engine.stop()
+        if json {
+            FileHandle.standardOutput.write(try report.json() + Data("\n".utf8))
+        } else {
+            FileHandle.standardOutput.write(Data(StatusText.render(report).utf8))
+        }
+        if !report.healthy { throw ExitCode(1) }
+    }
+
+    private func duration(_ text: String, option: String) throws -> Duration {
+        guard let value = DurationText.parse(text), value > .zero else {
+            throw ValidationError("\(option) takes a positive duration such as 500ms, 1s or 2m (got '\(text)')")
+        }
+        return value
+    }
+}
+
+/// A logger writing to the log file; ringside never logs to the screen.
+func makeLogger(path: String?) throws -> Logger {
+    let sink = try FileLogHandler.Sink(path: path ?? FileLogHandler.defaultPath())
+    return Logger(label: "ringside") { label in FileLogHandler(label: label, sink: sink) }
+}

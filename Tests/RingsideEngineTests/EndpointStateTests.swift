@@ -1,0 +1,82 @@
+import Foundation
+import RingsideCore
+import RingsideWire
+import Testing
+@testable import RingsideEngine
+
+@Suite struct EndpointStateTests {
+    let node = Endpoint(name: "mc-1", kind: .memcached, address: HostPort(host: "127.0.0.1", port: 11211), pool: "p")
+    let start = ContinuousClock.now
+    let thresholds = Thresholds()
+
+    func sample(_ seconds: Int, hits: UInt64, misses: UInt64, instance: String = "1") -> PollData {
+        .cache(CacheSample(
+            takenAt: start + .seconds(seconds), counters: CacheCounters(hits: hits, misses: misses),
+            gauges: CacheGauges(memoryUsedBytes: 10, memoryLimitBytes: 100), identity: ProcessIdentity(uptimeSeconds: 100, instance: instance)))
+    }
+
+    @Test func firstPollHasNoIntervalSecondHasOne() {
+        var state = EndpointState(endpoint: node)
+        let first = state.record(sample(0, hits: 100, misses: 100), latency: .milliseconds(1), at: Date(), thresholds: thresholds)
+        #expect(state.health == .up)
+        #expect(state.interval == nil)
+        #expect(first.map(\.message) == ["first poll: UP"])
+        _ = state.record(sample(1, hits: 170, misses: 130), latency: .milliseconds(1), at: Date(), thresholds: thresholds)
+        #expect(state.interval?.hitRatio == 0.7)
+        #expect(state.history.hitRatio.last == 0.7)
+        #expect(state.history.memoryFraction.last == 0.1)
+    }
+
+    @Test func slowAnswersAreSlowNotUp() {
+        var state = EndpointState(endpoint: node)
+        _ = state.record(sample(0, hits: 1, misses: 1), latency: .milliseconds(80), at: Date(), thresholds: thresholds)
+        #expect(state.health == .slow)
+        #expect(state.health.hasFreshData)
+    }
+
+    @Test func failureKeepsTheDataButMarksItStaleAndBreaksTheInterval() {
+        var state = EndpointState(endpoint: node)
+        _ = state.record(sample(0, hits: 1, misses: 1), latency: .milliseconds(1), at: Date(), thresholds: thresholds)
+        let events = state.recordFailure(WireError.connectionRefused, at: Date())
+        #expect(state.health == .down("connection refused"))
+        #expect(state.cacheSample != nil && !state.health.hasFreshData)
+        #expect(events.map(\.message) == ["UP → DOWN (connection refused)"])
+        #expect(state.consecutiveFailures == 1)
+        // Back up: the first poll after an outage has no interval (its predecessor is stale).
+        _ = state.record(sample(5, hits: 50, misses: 1), latency: .milliseconds(1), at: Date(), thresholds: thresholds)
+        #expect(state.interval == nil)
+        #expect(state.consecutiveFailures == 0)
+    }
+
+    @Test func restartRaisesAResetEventAndNoValue() {
+        var state = EndpointState(endpoint: node)
+        _ = state.record(sample(0, hits: 500, misses: 5), latency: .milliseconds(1), at: Date(), thresholds: thresholds)
+        let events = state.record(sample(1, hits: 3, misses: 1, instance: "2"), latency: .milliseconds(1), at: Date(), thresholds: thresholds)
+        #expect(state.interval == nil)
+        #expect(events.map(\.kind) == [.countersReset])
+        #expect(events.first?.message == "restarted (instance 1 → 2)")
+        #expect(state.history.hitRatio.last == nil)
+    }
+
+    @Test(arguments: [
+        (WireError.connectionRefused, "DOWN"), (.replyTimeout(.seconds(1)), "DOWN"), (.closedMidReply(receivedBytes: 3), "DOWN"),
+        (.authenticationFailed("WRONGPASS"), "AUTH"), (.malformedReply("x"), "PROTO"), (.replyTooLarge(limit: 1), "PROTO"),
+        (.serverError("ERROR"), "PROTO"),
+    ])
+    func failuresMapToStates(error: WireError, word: String) {
+        #expect(EndpointState.health(for: error).word == word)
+    }
+
+    @Test func haproxyServerChangesBecomeEvents() {
+        let haproxy = Endpoint(name: "edge", kind: .haproxy, address: HostPort(host: "h", port: 1))
+        func snapshot(_ status: String) -> PollData {
+            var backend = HAProxyBackend(name: "be", status: HAProxyStatus("UP"))
+            backend.servers = [HAProxyServer(backend: "be", name: "s1", sid: 1, status: HAProxyStatus(status))]
+            return .haproxy(HAProxySnapshot(info: [:], backends: [backend]))
+        }
+        var state = EndpointState(endpoint: haproxy)
+        _ = state.record(snapshot("UP"), latency: .milliseconds(1), at: Date(), thresholds: thresholds)
+        let events = state.record(snapshot("DOWN"), latency: .milliseconds(1), at: Date(), thresholds: thresholds)
+        #expect(events.map(\.message) == ["be/s1 UP → DOWN"])
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import RingsideCore
+import RingsideTestSupport
+import RingsideWire
+import Testing
+@testable import RingsideEngine
+
+/// Endpoints that misbehave, served by in-process fakes: each must end in the right state within its deadline,
+/// without crashing and without holding on to unbounded memory.
+@Suite struct FaultTests {
+    static let timeout = Duration.milliseconds(300)
+
+    /// UP versus SLOW is not what most of these tests are about; on a loaded 2-core machine a healthy fake can
+    /// take over the default 50 ms.
+    static var relaxed: Thresholds {
+        var thresholds = Thresholds()
+        thresholds.slowLatency = .seconds(5)
+        return thresholds
+    }
+
+    func fleet(_ endpoints: [(String, EndpointKind, String)]) -> Fleet {
+        Fleet(
+            name: "faults",
+            endpoints: endpoints.map { Endpoint(name: $0.0, kind: $0.1, address: try! HostPort.parse($0.2).get()) },
+            polling: PollSettings(interval: .milliseconds(100), timeout: Self.timeout), thresholds: Self.relaxed)
+    }
+
+    /// Polls once and returns the endpoint's state and how long the poll took.
+    func pollOnce(_ kind: EndpointKind, at address: String) async -> (EndpointState, Duration) {
+        let engine = PollEngine(fleet: fleet([("x", kind, address)]))
+        let started = ContinuousClock.now
+        await engine.pollAllOnce()
+        let elapsed = ContinuousClock.now - started
+        await engine.stop()
+        return (engine.snapshot().endpoints[0], elapsed)
+    }
+
+    @Test func refusedIsDown() async {
+        let (state, _) = await pollOnce(.memcached, at: "127.0.0.1:\(freeLoopbackPort())")
+        #expect(state.health == .down("connection refused"))
+    }
+
+    @Test(arguments: [EndpointKind.memcached, .redis, .haproxy])
+    func acceptsAndNeverAnswersIsDownWithinTheDeadline(kind: EndpointKind) async throws {
+        let server = try await FakeServer(.silent)
+        let (state, elapsed) = await pollOnce(kind, at: server.address)
+        #expect(state.health.word == "DOWN")
+        #expect(state.health.detail?.hasPrefix("no reply within") == true)
+        #expect(elapsed < Self.timeout + .seconds(1), "the deadline holds (with room for a loaded machine)")
+        await server.stop()
+    }
+
+    @Test func slowAnswerIsSlowAndCarriesData() async throws {
+        let server = try await FakeServer(.delayed(.milliseconds(80), { _, _ in FakeReplies.memcachedStats(hits: 7, misses: 3) }))
+        let engine = PollEngine(fleet: Fleet(
+            name: "slow", endpoints: [Endpoint(name: "x", kind: .memcached, address: try HostPort.parse(server.address).get())],
+            polling: PollSettings(interval: .milliseconds(100), timeout: Self.timeout)))
+        await engine.pollAllOnce()
+        await engine.stop()
+        let state = engine.snapshot().endpoints[0]
+        #expect(state.health == .slow)
+        #expect(state.cacheSample?.counters.hits == 7)
+        await server.stop()
+    }
+
+    @Test(arguments: [EndpointKind.memcached, .redis])
+    func garbageIsAProtocolError(kind: EndpointKind) async throws {
+        let server = try await FakeServer(.reply { _, _ in Array("HTTP/1.1 400 Bad Request\r\n\r\n".utf8) })
+        let (state, _) = await pollOnce(kind, at: server.address)
+        // PROTO, not DOWN: garbage is recognised as it arrives, not by waiting out the reply deadline.
+        #expect(state.health.word == "PROTO")
+        await server.stop()
+    }
+
+    @Test func hundredMegabyteReplyIsRefusedWithBoundedMemory() async throws {
+        let server = try await FakeServer(.flood(prefix: Array("$104857600\r\n".utf8), totalBytes: 100 << 20))
+        let before = residentBytes()
+        let engine = PollEngine(fleet: Fleet(
+            name: "huge", endpoints: [Endpoint(name: "x", kind: .redis, address: try HostPort.parse(server.address).get())],
+            polling: PollSettings(interval: .milliseconds(100), timeout: .seconds(10))))
+        await engine.pollAllOnce()
+        let state = engine.snapshot().endpoints[0]
+        #expect(state.health == .protocolError("reply larger than 16 MiB; not read"))
+        #expect(residentBytes() - before < 64 << 20, "memory grew by \((residentBytes() - before) >> 20) MiB")
+        await engine.stop()
+        await server.stop()
+    }
+
+    @Test func closingMidReplyIsDown() async throws {
+        let server = try await FakeServer(.replyThenClose(Array("STAT pid 1\r\nSTAT upt".utf8)))
+        let (state, _) = await pollOnce(.memcached, at: server.address)
+        #expect(state.health.word == "DOWN")
+        #expect(state.health.detail == "connection closed mid-reply after 20 bytes")
+        await server.stop()
+    }
+
+    @Test func counterResetBetweenPollsGivesNoValueAndAnEvent() async throws {
+        let server = try await FakeServer(.reply { request, _ in
+            request == 0 ? FakeReplies.memcachedStats(hits: 1000, misses: 10) : FakeReplies.memcachedStats(hits: 5, misses: 1)
+        })
+        let engine = PollEngine(fleet: fleet([("x", .memcached, server.address)]))
+        await engine.pollAllOnce()
+        await engine.pollAllOnce()
+        let snapshot = engine.snapshot()
+        #expect(snapshot.endpoints[0].health == .up)
+        #expect(snapshot.endpoints[0].interval == nil)
+        #expect(snapshot.events.contains { $0.kind == .countersReset && $0.message == "counters reset (hits 1000 → 5)" })
+        await engine.stop()
+        await server.stop()
+    }
+
+    @Test func aHungEndpointDelaysNobodyElse() async throws {
+        let hung = try await FakeServer(.silent)
+        let healthy = try await FakeServer(.reply { _, _ in FakeReplies.memcachedStats(hits: 1, misses: 1) })
+        let engine = PollEngine(fleet: Fleet(
+            name: "mixed", endpoints: [
+                Endpoint(name: "hung", kind: .memcached, address: try HostPort.parse(hung.address).get()),
+                Endpoint(name: "ok", kind: .memcached, address: try HostPort.parse(healthy.address).get()),
+            ], polling: PollSettings(interval: .milliseconds(50), timeout: .seconds(2)), thresholds: Self.relaxed))
+        engine.start()
+        // While the hung endpoint's first poll waits out its 2 s deadline, the healthy one keeps polling.
+        let deadline = ContinuousClock.now + .seconds(1.5)
+        while (engine.completedPolls()["ok"] ?? 0) < 5 && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect((engine.completedPolls()["ok"] ?? 0) >= 5)
+        #expect(engine.completedPolls()["hung"] == nil)
+        #expect(engine.snapshot().endpoints[1].health == .up)
+        await engine.stop()
+        await hung.stop()
+        await healthy.stop()
+    }
+}
+
+/// Resident memory of this process, from /proc/self/statm.
+func residentBytes() -> Int {
+    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+    let pages = text.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+    return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+}

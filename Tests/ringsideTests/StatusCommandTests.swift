@@ -1,0 +1,86 @@
+import Foundation
+import RingsideTestSupport
+import Testing
+
+@Suite struct CommandLineErrorTests {
+    @Test func withoutAFleetRingsideSaysHowToGiveOne() throws {
+        let empty = try Daemon.scratchDirectory("nofleet")
+        let result = try RingsideBinary.run([], environment: ["HOME": empty.path, "XDG_CONFIG_HOME": ""], directory: empty)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("ringside needs a fleet to watch"))
+        #expect(result.stderr.contains("--config"))
+    }
+
+    @Test func aWrongFleetFileNamesFileLineAndProblemAndExitsTwo() throws {
+        let directory = try Daemon.scratchDirectory("badfleet")
+        let file = directory.appendingPathComponent("fleet.yaml")
+        try "fleet: x\nnodes:\n  - name: a\n    kind: memcache\n    address: 127.0.0.1:11211\n".write(to: file, atomically: true, encoding: .utf8)
+        let result = try RingsideBinary.run(["status", "--config", file.path])
+        #expect(result.status == 2)
+        #expect(result.stderr == "ringside: \(file.path):4:11: 'a': kind 'memcache' is not one of memcached or redis in nodes\n")
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func usageErrorsExitTwo() throws {
+        let result = try RingsideBinary.run(["status", "--interval", "soon", "--memcached", "127.0.0.1:1"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("--interval takes a positive duration"))
+    }
+
+    @Test func aPasswordIsNeverAcceptedOnTheCommandLine() throws {
+        let result = try RingsideBinary.run(["status", "--redis", "127.0.0.1:1", "--redis-password", "hunter2"])
+        #expect(result.status == 2)
+        #expect(!result.stdout.contains("hunter2"))
+    }
+}
+
+@Suite(.enabled(
+    if: DaemonKind.memcached.shouldRunLiveTests && DaemonKind.haproxy.shouldRunLiveTests && DaemonKind.redis.shouldRunLiveTests,
+    "needs memcached, redis-server and haproxy: apt-get install memcached redis-server haproxy"))
+struct StatusCommandLiveTests {
+    @Test func healthyFleetExitsZeroWithTheDocumentedJSON() async throws {
+        let memcached = try Daemons.memcached()
+        let redis = try Daemons.redis(password: "s3cret")
+        let directory = try Daemon.scratchDirectory("fleet")
+        let file = directory.appendingPathComponent("fleet.yaml")
+        try """
+            fleet: cli-test
+            polling: { interval: 300ms, timeout: 2s }
+            thresholds: { slow_latency: 5s }
+            nodes:
+              - { name: mc, kind: memcached, address: "\(memcached.address)", pool: web }
+              - name: rd
+                kind: redis
+                address: "\(redis.address)"
+                pool: web
+                auth: { password_env: RINGSIDE_TEST_PW }
+            """.write(to: file, atomically: true, encoding: .utf8)
+        try await CacheTraffic.memcached(port: memcached.port, hits: 1, misses: 0)
+        let result = try RingsideBinary.run(["status", "--config", file.path, "--json"], environment: ["RINGSIDE_TEST_PW": "s3cret"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(json["schema"] as? String == "ringside.status/1")
+        #expect(json["healthy"] as? Bool == true)
+        let nodes = try #require(json["nodes"] as? [[String: Any]])
+        #expect(nodes.map { $0["name"] as? String } == ["mc", "rd"])
+        #expect(nodes.map { $0["health"] as? String } == ["UP", "UP"])
+        #expect(!result.stdout.contains("s3cret"))
+    }
+
+    @Test func aDownServerBehindHAProxyAndADeadNodeExitOne() async throws {
+        let memcached = try Daemons.memcached()
+        let haproxy = try Daemons.haproxy(backends: [
+            HAProxyBackendSpec(name: "be_app", servers: [.init(name: "ok", port: memcached.port), .init(name: "gone", port: freeLoopbackPort())])
+        ])
+        // Let HAProxy's health check mark the dead server DOWN first.
+        #expect(try await CacheTraffic.waitForHAProxyStatus(port: haproxy.port, backend: "be_app", server: "gone", state: .down))
+        let result = try RingsideBinary.run([
+            "status", "--interval", "200ms", "--memcached", memcached.address, "--memcached", "127.0.0.1:\(freeLoopbackPort())",
+            "--haproxy", haproxy.address,
+        ])
+        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("memcached-2: DOWN (connection refused)"))
+        #expect(result.stdout.contains("haproxy-1: be_app/gone is DOWN"))
+        #expect(result.stdout.contains("backend be_app UP (roundrobin)"))
+    }
+}
