@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 import PackageDescription
 
 /// Layers, from the bottom up:
@@ -7,6 +7,13 @@ import PackageDescription
 /// - `RingsideEngine`: pollers, health, fleet snapshots and reports.
 /// - `ringside`: the thin executable.
 /// `RingsideTestSupport` (real daemons, fake servers, traffic) serves the tests and `ringside-bench`.
+
+/// Nonisolated async functions run on their caller's executor (SE-0461), so a poll that starts on an endpoint's
+/// event loop stays there instead of hopping to the global pool at every call.
+let swiftSettings: [SwiftSetting] = [.enableUpcomingFeature("NonisolatedNonsendingByDefault")]
+
+let nio: [Target.Dependency] = [.product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]
+
 let package = Package(
     name: "ringside",
     platforms: [.macOS(.v15)],
@@ -24,75 +31,33 @@ let package = Package(
     targets: [
         .target(
             name: "RingsideCore",
-            dependencies: [
-                .product(name: "Collections", package: "swift-collections"),
-                .product(name: "Yams", package: "Yams"),
-            ]
-        ),
-        .target(
-            name: "RingsideWire",
-            dependencies: [
-                "RingsideCore",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-            ]
-        ),
+            dependencies: [.product(name: "Collections", package: "swift-collections"), .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings),
+        .target(name: "RingsideWire", dependencies: ["RingsideCore"] + nio, swiftSettings: swiftSettings),
         .target(
             name: "RingsideEngine",
-            dependencies: [
-                "RingsideCore",
-                "RingsideWire",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
+            dependencies: ["RingsideCore", "RingsideWire", .product(name: "Logging", package: "swift-log")] + nio,
+            swiftSettings: swiftSettings),
         .executableTarget(
             name: "ringside",
             dependencies: [
-                "RingsideCore",
-                "RingsideEngine",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "RingsideCore", "RingsideEngine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
-        .target(
-            name: "RingsideTestSupport",
-            dependencies: [
-                "RingsideCore",
-                "RingsideWire",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-            ]
-        ),
+            ],
+            swiftSettings: swiftSettings),
+        .target(name: "RingsideTestSupport", dependencies: ["RingsideCore", "RingsideWire"] + nio, swiftSettings: swiftSettings),
         .executableTarget(
             name: "RingsideBench",
             dependencies: [
-                "RingsideCore",
-                "RingsideWire",
-                "RingsideEngine",
-                "RingsideTestSupport",
+                "RingsideCore", "RingsideWire", "RingsideEngine", "RingsideTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-            ]
-        ),
+            ] + nio,
+            swiftSettings: swiftSettings),
+        .testTarget(name: "RingsideCoreTests", dependencies: ["RingsideCore"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "RingsideCoreTests",
-            dependencies: ["RingsideCore"]
-        ),
-        .testTarget(
-            name: "RingsideWireTests",
-            dependencies: ["RingsideWire", "RingsideTestSupport"],
-            resources: [.copy("Fixtures")]
-        ),
-        .testTarget(
-            name: "RingsideEngineTests",
-            dependencies: ["RingsideEngine", "RingsideTestSupport"]
-        ),
-        .testTarget(
-            name: "ringsideTests",
-            dependencies: ["RingsideTestSupport", "ringside"]
-        ),
+            name: "RingsideWireTests", dependencies: ["RingsideWire", "RingsideTestSupport"], resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings),
+        .testTarget(name: "RingsideEngineTests", dependencies: ["RingsideEngine", "RingsideTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "ringsideTests", dependencies: ["RingsideTestSupport", "ringside"], swiftSettings: swiftSettings),
     ]
 )

@@ -34,7 +34,7 @@ struct PeerComparisonBench: AsyncParsableCommand {
         try await Task.sleep(for: .seconds(seconds))
         let hatopEnd = processCPUSeconds(pid: hatop.pid), redisEnd = processCPUSeconds(pid: redisCLI.pid)
         hatop.stop()
-        redisCLI.stop(signal: SIGTERM)
+        redisCLI.stop()
 
         func perRefresh(_ start: Double?, _ end: Double?) -> String {
             guard let start, let end else { return "not running (is it installed? apt-get install hatop redis-tools)" }
@@ -80,7 +80,11 @@ final class TerminalChild {
         pid = found
     }
 
-    func stop() { script.stop(signal: SIGTERM) }
+    /// Ends the program first (script(1) outlives a SIGTERM of its own), then script itself.
+    func stop() {
+        kill(pid, SIGKILL)
+        script.stop()
+    }
 
     /// A direct child of `parent` whose command line mentions `name` (hatop runs as `python3 /usr/bin/hatop`).
     private static func child(of parent: pid_t, named name: String) -> pid_t? {

@@ -44,14 +44,25 @@ struct PollFleetBench: AsyncParsableCommand {
         print(String(format: "full cycle overhead over the slowest endpoint: median %.1f ms, worst %.1f ms (target: under 50 ms) %@",
                      overheads.sorted()[overheads.count / 2], worst, worst < 50 ? "PASS" : "FAIL"))
 
-        let cpuBefore = processCPUSeconds(), wallBefore = ContinuousClock.now
+        let pollsBefore = engine.completedPolls().values.reduce(0, +)
+        let usageBefore = ProcessUsage.now(), wallBefore = ContinuousClock.now
         engine.start()
         try await Task.sleep(for: .seconds(seconds))
-        let cpu = processCPUSeconds() - cpuBefore, wall = (ContinuousClock.now - wallBefore).secondsDouble
-        let polls = engine.completedPolls().values.reduce(0, +)
+        let usageAfter = ProcessUsage.now(), wall = (ContinuousClock.now - wallBefore).secondsDouble
+        let cpu = usageAfter.user + usageAfter.system - usageBefore.user - usageBefore.system
+        let polls = engine.completedPolls().values.reduce(0, +) - pollsBefore
         await engine.stop()
         let percent = cpu / wall * 100
+        print(String(format: "  per poll: %.1f µs user, %.1f µs system, %.2f voluntary context switches",
+                     (usageAfter.user - usageBefore.user) / Double(polls) * 1e6, (usageAfter.system - usageBefore.system) / Double(polls) * 1e6,
+                     Double(usageAfter.voluntarySwitches - usageBefore.voluntarySwitches) / Double(polls)))
         print(String(format: "steady polling at 1 s for %.0f s: %.2f s CPU = %.2f%% of one core, %d polls (target: at most 5%%) %@",
                      wall, cpu, percent, polls, percent <= 5 ? "PASS" : "FAIL"))
+
+        let peer = try BlockingPeer(ports: fakes.ports)
+        let peerCPU = peer.run(seconds: seconds)
+        peer.close()
+        print(String(format: "peer in the same run, blocking sockets with no parsing (the floor of this job on this machine): %.2f%% of one core",
+                     peerCPU / Double(seconds) * 100))
     }
 }

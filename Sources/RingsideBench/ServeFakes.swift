@@ -14,8 +14,8 @@ struct ServeFakes: AsyncParsableCommand {
         raiseOpenFileLimit()
         var servers: [FakeServer] = []
         for index in 0..<count {
-            let reply: @Sendable (Int, [UInt8]) -> [UInt8] = { request, _ in
-                FakeReplies.memcachedStats(hits: UInt64(request * 90), misses: UInt64(request * 10))
+            let reply: @Sendable (Int, [UInt8]) -> [UInt8] = { request, bytes in
+                FakeReplies.memcached(bytes, hits: UInt64(request * 90), misses: UInt64(request * 10))
             }
             servers.append(try await FakeServer(index == 0 ? .delayed(.milliseconds(slowMs), reply) : .reply(reply)))
         }

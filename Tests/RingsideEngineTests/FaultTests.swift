@@ -51,7 +51,7 @@ import Testing
     }
 
     @Test func slowAnswerIsSlowAndCarriesData() async throws {
-        let server = try await FakeServer(.delayed(.milliseconds(80), { _, _ in FakeReplies.memcachedStats(hits: 7, misses: 3) }))
+        let server = try await FakeServer(.delayed(.milliseconds(80), { _, request in FakeReplies.memcached(request, hits: 7, misses: 3) }))
         let engine = PollEngine(fleet: Fleet(
             name: "slow", endpoints: [Endpoint(name: "x", kind: .memcached, address: try HostPort.parse(server.address).get())],
             polling: PollSettings(interval: .milliseconds(100), timeout: Self.timeout)))
@@ -95,8 +95,9 @@ import Testing
     }
 
     @Test func counterResetBetweenPollsGivesNoValueAndAnEvent() async throws {
-        let server = try await FakeServer(.reply { request, _ in
-            request == 0 ? FakeReplies.memcachedStats(hits: 1000, misses: 10) : FakeReplies.memcachedStats(hits: 5, misses: 1)
+        let server = try await FakeServer(.reply { request, bytes in
+            // Request 0 is the first poll's `stats` (1 is its `stats settings`); later polls see the counters reset.
+            FakeReplies.memcached(bytes, hits: request == 0 ? 1000 : 5, misses: request == 0 ? 10 : 1)
         })
         let engine = PollEngine(fleet: fleet([("x", .memcached, server.address)]))
         await engine.pollAllOnce()
@@ -111,7 +112,7 @@ import Testing
 
     @Test func aHungEndpointDelaysNobodyElse() async throws {
         let hung = try await FakeServer(.silent)
-        let healthy = try await FakeServer(.reply { _, _ in FakeReplies.memcachedStats(hits: 1, misses: 1) })
+        let healthy = try await FakeServer(.reply { _, request in FakeReplies.memcached(request, hits: 1, misses: 1) })
         let engine = PollEngine(fleet: Fleet(
             name: "mixed", endpoints: [
                 Endpoint(name: "hung", kind: .memcached, address: try HostPort.parse(hung.address).get()),

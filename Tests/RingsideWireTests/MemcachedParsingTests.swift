@@ -58,6 +58,15 @@ import Testing
         #expect(sample.details["lru_crawler"] == "yes")
     }
 
+    @Test func pollsKeepOnlyTheFieldsTheSampleReads() throws {
+        let reply = try fixture("memcached-stats.txt")
+        let kept = try MemcachedStats.parse(reply, only: MemcachedStats.sampledFields)
+        #expect(kept.count < 30)
+        #expect(kept["rusage_user"] == nil)
+        let all = try MemcachedStats.parse(reply)
+        #expect(MemcachedStats.sample(stats: kept, settings: nil, at: .now).counters == MemcachedStats.sample(stats: all, settings: nil, at: .now).counters)
+    }
+
     @Test func errorReplyIsAServerError() {
         #expect(throws: WireError.serverError("ERROR")) { try MemcachedStats.parse(Array("ERROR\r\n".utf8)) }
     }

@@ -9,7 +9,7 @@ import Testing
     }
 
     @Test func infoRESP2BulkMapsToTheCoreSample() throws {
-        let info = try #require(try decodeValue(fixture("redis-info-resp2.txt")).text)
+        guard case let .bulk(info) = try decodeValue(fixture("redis-info-resp2.txt")) else { Issue.record("INFO is a bulk string"); return }
         let fields = RedisInfo.parse(info)
         #expect(fields["redis_version"] == "7.0.15")
         let sample = RedisInfo.sample(fields, at: .now)
@@ -24,15 +24,24 @@ import Testing
         #expect(sample.details["role"] == "master")
     }
 
+    @Test func pollsKeepOnlyTheFieldsTheSampleReadsAndEveryDatabase() {
+        let info = Array("# Server\r\nrun_id:abc\r\nos:Linux\r\n# Keyspace\r\ndb0:keys=3,expires=0\r\ndb12:keys=4,expires=1\r\ndbx:1\r\n".utf8)
+        let fields = RedisInfo.parse(info, only: RedisInfo.sampledFields)
+        #expect(Set(fields.keys) == ["run_id", "db0", "db12"])
+        #expect(RedisInfo.keysPerDatabase(fields) == ["db0": 3, "db12": 4])
+    }
+
     @Test func resp3HelloMapThenVerbatimInfo() throws {
         let bytes = try fixture("redis-info-resp3.txt")
         guard case let .value(hello, helloLength) = RESP.decode(bytes), case let .map(pairs) = hello else {
             Issue.record("HELLO 3 must decode to a map"); return
         }
         #expect(pairs.first?.key.text == "server")
-        let info = try decodeValue(Array(bytes[helloLength...]))
-        #expect(info.text?.hasPrefix("# Keyspace") == true)
-        #expect(RedisInfo.keysPerDatabase(RedisInfo.parse(info.text ?? "")) == ["db0": 1])
+        guard case let .bulk(info) = try decodeValue(Array(bytes[helloLength...])) else {
+            Issue.record("a verbatim string decodes as a bulk string"); return
+        }
+        #expect(info.starts(with: "# Keyspace".utf8), "the txt: format prefix is stripped")
+        #expect(RedisInfo.keysPerDatabase(RedisInfo.parse(info)) == ["db0": 1])
     }
 
     @Test func errorsDecodeAsErrors() throws {

@@ -54,21 +54,23 @@ extension CacheInterval {
     /// A reset yields no value for that tick (never a negative rate); the next interval starts from `later`.
     public static func between(_ earlier: CacheSample, _ later: CacheSample) -> IntervalOutcome {
         if let reset = detectReset(earlier, later) { return .reset(reset) }
-        let seconds = Double(earlier.takenAt.duration(to: later.takenAt).secondsDouble)
+        let seconds = earlier.takenAt.duration(to: later.takenAt).secondsDouble
         let before = earlier.counters, after = later.counters
-        func delta(_ path: KeyPath<CacheCounters, UInt64?>) -> UInt64? {
-            guard let a = before[keyPath: path], let b = after[keyPath: path] else { return nil }
+        func delta(_ a: UInt64?, _ b: UInt64?) -> UInt64? {
+            guard let a, let b else { return nil }
             return b - a
         }
-        func rate(_ path: KeyPath<CacheCounters, UInt64?>, less own: UInt64 = 0) -> Double? {
-            guard seconds > 0, let d = delta(path) else { return nil }
+        func rate(_ a: UInt64?, _ b: UInt64?, less own: UInt64 = 0) -> Double? {
+            guard seconds > 0, let d = delta(a, b) else { return nil }
             return Double(d - min(d, own)) / seconds
         }
         return .interval(
             CacheInterval(
-                seconds: seconds, hits: delta(\.hits), misses: delta(\.misses), opsPerSecond: rate(\.commands, less: later.ownCommandsPerPoll),
-                getsPerSecond: rate(\.gets), setsPerSecond: rate(\.sets), evictionsPerSecond: rate(\.evictions),
-                expirationsPerSecond: rate(\.expirations)))
+                seconds: seconds, hits: delta(before.hits, after.hits), misses: delta(before.misses, after.misses),
+                opsPerSecond: rate(before.commands, after.commands, less: later.ownCommandsPerPoll),
+                getsPerSecond: rate(before.gets, after.gets), setsPerSecond: rate(before.sets, after.sets),
+                evictionsPerSecond: rate(before.evictions, after.evictions),
+                expirationsPerSecond: rate(before.expirations, after.expirations)))
     }
 
     private static func detectReset(_ earlier: CacheSample, _ later: CacheSample) -> CounterReset? {
@@ -78,16 +80,24 @@ extension CacheInterval {
         if let a = earlier.identity.uptimeSeconds, let b = later.identity.uptimeSeconds, b < a {
             return .uptimeWentBack(from: a, to: b)
         }
-        for (old, new) in zip(earlier.counters.named, later.counters.named) {
-            if let a = old.value, let b = new.value, b < a {
-                return .counterWentDown(name: old.name, from: a, to: b)
-            }
+        let a = earlier.counters, b = later.counters
+        func wentDown(_ name: String, _ x: UInt64?, _ y: UInt64?) -> CounterReset? {
+            guard let x, let y, y < x else { return nil }
+            return .counterWentDown(name: name, from: x, to: y)
         }
-        return nil
+        return wentDown("hits", a.hits, b.hits) ?? wentDown("misses", a.misses, b.misses) ?? wentDown("gets", a.gets, b.gets)
+            ?? wentDown("sets", a.sets, b.sets) ?? wentDown("evictions", a.evictions, b.evictions)
+            ?? wentDown("expirations", a.expirations, b.expirations) ?? wentDown("commands", a.commands, b.commands)
     }
 }
 
 extension Duration {
+    /// Whole nanoseconds, for APIs that count in them (SwiftNIO's `TimeAmount`).
+    public var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+
     /// The duration in seconds as a `Double`.
     public var secondsDouble: Double {
         let (seconds, attoseconds) = components

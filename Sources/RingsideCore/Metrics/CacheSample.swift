@@ -24,14 +24,6 @@ public struct CacheCounters: Sendable, Equatable, Codable {
         self.expirations = expirations
         self.commands = commands
     }
-
-    /// Each counter by name, in a fixed order, for reset detection and reports.
-    public var named: [(name: String, value: UInt64?)] {
-        [
-            ("hits", hits), ("misses", misses), ("gets", gets), ("sets", sets),
-            ("evictions", evictions), ("expirations", expirations), ("commands", commands),
-        ]
-    }
 }
 
 /// Point-in-time values read from a cache node in one poll.

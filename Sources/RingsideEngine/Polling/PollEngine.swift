@@ -1,17 +1,20 @@
 import DequeModule
 import Foundation
 import Logging
+import NIOPosix
 import RingsideCore
 import Synchronization
 
 /// Polls every endpoint of a fleet on its own schedule and publishes immutable snapshots.
 ///
-/// One Swift task per endpoint on the shared cooperative pool, with all sockets on SwiftNIO's event loops: polling
-/// a thousand endpoints needs no thousand threads, and a hung endpoint delays nobody else. Readers (the console,
+/// Each endpoint is polled by its own task on one of SwiftNIO's event loops, next to its connection: polling a
+/// thousand endpoints needs no thousand threads, and a hung endpoint delays nobody else. Readers (the console,
 /// `status`) take `snapshot()` whenever they like; they never wait for a poll.
 public final class PollEngine: Sendable {
     public let fleet: Fleet
     private let pollers: [EndpointPoller]
+    /// The only copy of every endpoint's state, mutated in place under the lock: a second copy would make each
+    /// poll copy the whole history (copy-on-write), which dominated CPU with 1,000 endpoints.
     private let published: Mutex<Published>
     private let tasks = Mutex<[Task<Void, Never>]>([])
     private let logger: Logger
@@ -19,10 +22,11 @@ public final class PollEngine: Sendable {
     /// The newest events are kept; older ones fall off.
     public static let eventCapacity = 1000
 
+    /// Per endpoint, in fleet order (the poller's index), so a poll finds its state without hashing names.
     private struct Published: Sendable {
-        var states: [String: EndpointState]
+        var states: [EndpointState]
         var events: Deque<FleetEvent> = []
-        var cycles: [String: Int] = [:]
+        var cycles: [Int]
     }
 
     public init(
@@ -32,24 +36,23 @@ public final class PollEngine: Sendable {
     ) {
         self.fleet = fleet
         self.logger = logger
-        var states: [String: EndpointState] = [:]
-        pollers = fleet.endpoints.map { endpoint in
+        pollers = fleet.endpoints.enumerated().map { index, endpoint in
+            EndpointPoller(
+                index: index, endpoint: endpoint, sources: sources, polling: fleet.polling,
+                eventLoop: MultiThreadedEventLoopGroup.singleton.next())
+        }
+        let states = fleet.endpoints.map { endpoint in
             var state = EndpointState(endpoint: endpoint, historyCapacity: historyCapacity)
             state.ejectionPolicies = ejectionPolicies[endpoint.name] ?? [:]
-            states[endpoint.name] = state
-            return EndpointPoller(
-                endpoint: endpoint, source: sources.source(for: endpoint, polling: fleet.polling), thresholds: fleet.thresholds,
-                state: state, logger: logger)
+            return state
         }
-        published = Mutex(Published(states: states))
+        published = Mutex(Published(states: states, cycles: Array(repeating: 0, count: states.count)))
     }
 
     /// The latest state of every endpoint, in fleet order, with recent events.
     public func snapshot() -> FleetSnapshot {
         published.withLock { published in
-            FleetSnapshot(
-                fleet: fleet, endpoints: fleet.endpoints.compactMap { published.states[$0.name] }, events: Array(published.events),
-                takenAt: Date())
+            FleetSnapshot(fleet: fleet, endpoints: published.states, events: Array(published.events), takenAt: Date())
         }
     }
 
@@ -66,14 +69,8 @@ public final class PollEngine: Sendable {
     public func start() {
         let started = pollers.map { poller in
             Task { [polling = fleet.polling] in
-                let clock = ContinuousClock()
-                var next = clock.now
-                while !Task.isCancelled {
-                    let failures = await self.poll(poller).consecutiveFailures
-                    // A steady cadence while healthy (no drift from poll latency); backoff from now while failing.
-                    next = failures > 1
-                        ? clock.now + polling.delay(afterConsecutiveFailures: failures) : max(next + polling.interval, clock.now)
-                    try? await Task.sleep(until: next, clock: clock)
+                await poller.run(polling: polling) { outcome, latency in
+                    self.record(outcome, latency: latency, for: poller.index)
                 }
             }
         }
@@ -87,7 +84,11 @@ public final class PollEngine: Sendable {
     }
 
     /// How many polls have completed per endpoint since the engine started (for tests and benchmarks).
-    public func completedPolls() -> [String: Int] { published.withLock { $0.cycles } }
+    public func completedPolls() -> [String: Int] {
+        published.withLock { published in
+            Dictionary(uniqueKeysWithValues: zip(fleet.endpoints.map(\.name), published.cycles).filter { $0.1 > 0 })
+        }
+    }
 
     public func stop() async {
         let running = tasks.withLock { tasks in
@@ -97,21 +98,39 @@ public final class PollEngine: Sendable {
         for task in running { task.cancel() }
         // Closing the connections first fails any poll in flight at once, so stopping never waits out a hung
         // endpoint's deadline.
-        for poller in pollers { await poller.close() }
+        for poller in pollers { await poller.source.close() }
         for task in running { await task.value }
     }
 
     @discardableResult
-    private func poll(_ poller: EndpointPoller) async -> EndpointState {
-        let (state, events) = await poller.pollOnce()
-        published.withLock { published in
-            published.states[state.endpoint.name] = state
-            published.cycles[state.endpoint.name, default: 0] += 1
+    private func poll(_ poller: EndpointPoller) async -> Int {
+        let (outcome, latency) = await poller.poll()
+        return record(outcome, latency: latency, for: poller.index)
+    }
+
+    /// Applies a poll's outcome to the state of the endpoint at `index` and returns its consecutive failures.
+    private func record(_ outcome: Result<PollData, any Error>, latency: Duration, for index: Int) -> Int {
+        let thresholds = fleet.thresholds
+        let now = Date()
+        let (failures, events) = published.withLock { published in
+            let events: [FleetEvent]
+            switch outcome {
+            case let .success(data): events = published.states[index].record(data, latency: latency, at: now, thresholds: thresholds)
+            case let .failure(error): events = published.states[index].recordFailure(error, at: now)
+            }
+            published.cycles[index] += 1
             for event in events {
                 if published.events.count == Self.eventCapacity { published.events.removeFirst() }
                 published.events.append(event)
             }
+            return (published.states[index].consecutiveFailures, events)
         }
-        return state
+        if case let .failure(error) = outcome {
+            logger.debug("poll failed", metadata: ["endpoint": "\(fleet.endpoints[index].name)", "error": "\(error)"])
+        }
+        for event in events {
+            logger.info("\(event.message)", metadata: ["endpoint": "\(event.endpoint)", "kind": "\(event.kind.rawValue)"])
+        }
+        return failures
     }
 }

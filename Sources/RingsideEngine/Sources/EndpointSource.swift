@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import RingsideCore
 import RingsideWire
 
@@ -23,23 +24,24 @@ public struct EndpointSourceFactory: Sendable {
         self.environment = environment
     }
 
-    public func source(for endpoint: Endpoint, polling: PollSettings) -> any EndpointSource {
+    /// The client for `endpoint`, living on `eventLoop`.
+    public func source(for endpoint: Endpoint, polling: PollSettings, on eventLoop: any EventLoop) -> any EndpointSource {
         let limits = WireLimits(connectTimeout: polling.timeout, requestTimeout: polling.timeout)
         let host = endpoint.address.host, port = endpoint.address.port
         switch endpoint.kind {
         case .memcached:
-            return MemcachedSource(client: MemcachedClient(host: host, port: port, limits: limits))
+            return MemcachedSource(client: MemcachedClient(host: host, port: port, limits: limits, on: eventLoop))
         case .redis:
             do {
                 let auth = try endpoint.credentials.map { RedisClient.Auth(username: $0.username, password: try secret($0.password)) }
-                return RedisSource(client: RedisClient(host: host, port: port, limits: limits, auth: auth, aliases: endpoint.commandAliases))
+                return RedisSource(client: RedisClient(host: host, port: port, limits: limits, auth: auth, aliases: endpoint.commandAliases, on: eventLoop))
             } catch {
                 return FailingSource(error: error)
             }
         case .haproxy:
-            return HAProxySource(client: HAProxyClient(host: host, port: port, limits: limits))
+            return HAProxySource(client: HAProxyClient(host: host, port: port, limits: limits, on: eventLoop))
         case .twemproxy:
-            return TwemproxySource(client: TwemproxyClient(host: host, port: port, limits: limits))
+            return TwemproxySource(client: TwemproxyClient(host: host, port: port, limits: limits, on: eventLoop))
         }
     }
 

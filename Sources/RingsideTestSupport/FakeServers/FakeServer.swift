@@ -82,7 +82,7 @@ private final class FakeConnectionHandler: ChannelInboundHandler {
         case let .delayed(delay, answer):
             let bytes = answer(number, request)
             let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-            context.eventLoop.scheduleTask(in: .nanoseconds(Int64(delay.components.seconds) * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000)) {
+            context.eventLoop.scheduleTask(in: .nanoseconds(delay.nanoseconds)) {
                 let context = loopBound.value
                 context.writeAndFlush(NIOAny(context.channel.allocator.buffer(bytes: bytes)), promise: nil)
             }

@@ -48,7 +48,8 @@ public enum CacheTraffic {
     public static func waitForHAProxyStatus(port: Int, backend: String, server: String, state: HAProxyStatus.State) async throws -> Bool {
         let deadline = ContinuousClock.now + .seconds(5)
         while ContinuousClock.now < deadline {
-            let backends = try HAProxyStatParser.backends(fromShowStat: try await haproxyCommand(port: port, "show stat -1 6 -1"))
+            let reply = try await haproxyCommand(port: port, "show stat -1 6 -1")
+            let backends = try HAProxyStatParser.backends(fromShowStat: Array(reply.utf8)[...])
             let status = backends.first { $0.name == backend }?.servers.first { $0.name == server }?.status
             if status?.state == state { return true }
             try await Task.sleep(for: .milliseconds(50))

@@ -1,3 +1,5 @@
+import NIOCore
+import NIOPosix
 import RingsideCore
 
 /// Talks to the HAProxy Runtime API over TCP in prompt mode, on one persistent connection: `prompt`, then
@@ -5,8 +7,9 @@ import RingsideCore
 public struct HAProxyClient: Sendable {
     private let connection: PersistentConnection
 
-    public init(host: String, port: Int, limits: WireLimits) {
-        connection = PersistentConnection(host: host, port: port, limits: limits) { connection in
+    /// - Parameter eventLoop: where the connection lives; give the caller's own loop to avoid thread hops.
+    public init(host: String, port: Int, limits: WireLimits, on eventLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.next()) {
+        connection = PersistentConnection(host: host, port: port, limits: limits, on: eventLoop) { connection in
             _ = try await connection.exchange(Array("prompt\nset severity-output string\n".utf8), replies: 2, framing: HAProxyFraming.prompted)
         }
     }
@@ -14,12 +17,14 @@ public struct HAProxyClient: Sendable {
     /// `show info`, `show stat -1 6 -1` (backends and servers) and `show servers state`, pipelined.
     /// An operator-level socket that refuses `show servers state` still gives the rest.
     public func poll() async throws -> HAProxySnapshot {
-        let replies = try await commands(["show info", "show stat -1 6 -1", "show servers state"])
-        let info = HAProxyStatParser.info(fromShowInfo: try replies[0].get())
-        let backends = try HAProxyStatParser.backends(fromShowStat: try replies[1].get())
-        let runtime = try? HAProxyStatParser.runtimeStates(fromServersState: try replies[2].get())
+        let replies = try await connection.exchange(Self.pollRequest, replies: 3, framing: HAProxyFraming.prompted)
+        let info = HAProxyStatParser.info(fromShowInfo: try HAProxyFraming.body(of: replies[0]))
+        let backends = try HAProxyStatParser.backends(fromShowStat: try HAProxyFraming.body(of: replies[1]))
+        let runtime = try? HAProxyStatParser.runtimeStates(fromServersState: try HAProxyFraming.body(of: replies[2]))
         return HAProxyStatParser.snapshot(info: info, backends: backends, runtime: runtime)
     }
+
+    private static let pollRequest = Array("show info\nshow stat -1 6 -1\nshow servers state\n".utf8)
 
     /// Sends commands in one write and returns each reply's text, or the error HAProxy answered for it.
     public func commands(_ commands: [String]) async throws -> [Result<String, WireError>] {

@@ -16,18 +16,21 @@ public enum HAProxyFraming {
         return .incomplete(resumeAt: max(0, bytes.count - prompt.count + 1))
     }
 
-    /// The reply text without the prompt; an `[err]:` reply (with `set severity-output string`) or a permission
-    /// refusal becomes a `WireError.serverError` quoting HAProxy.
-    public static func text(of reply: [UInt8]) throws -> String {
-        var text = String(decoding: reply.dropLast(prompt.count), as: UTF8.self)
-        while text.hasSuffix("\n") { text.removeLast() }
-        if text.hasPrefix("[err]: ") { throw WireError.serverError(String(text.dropFirst(7))) }
-        if text.hasPrefix("Permission denied") || text.hasPrefix("Unknown command") {
-            throw WireError.serverError(String(text.prefix(while: { $0 != "\n" })))
+    /// The reply without the prompt and trailing newlines; an `[err]:` reply (with `set severity-output string`)
+    /// or a permission refusal becomes a `WireError.serverError` quoting HAProxy.
+    public static func body(of reply: [UInt8]) throws -> ArraySlice<UInt8> {
+        var body = reply.dropLast(prompt.count)
+        while body.last == 10 { body = body.dropLast() }
+        if ByteLines.hasPrefix(body, "[err]: ") { throw WireError.serverError(ByteLines.string(body.dropFirst(7))) }
+        if ByteLines.hasPrefix(body, "Permission denied") || ByteLines.hasPrefix(body, "Unknown command") {
+            throw WireError.serverError(ByteLines.string(body.prefix(while: { $0 != 10 })))
         }
-        if text.hasPrefix("[info]: ") || text.hasPrefix("[notice]: ") || text.hasPrefix("[warning]: ") {
-            return String(text.drop(while: { $0 != " " }).dropFirst())
+        for prefix: StaticString in ["[info]: ", "[notice]: ", "[warning]: "] where ByteLines.hasPrefix(body, prefix) {
+            return body.dropFirst(prefix.utf8CodeUnitCount)
         }
-        return text
+        return body
     }
+
+    /// `body(of:)` as text.
+    public static func text(of reply: [UInt8]) throws -> String { ByteLines.string(try body(of: reply)) }
 }

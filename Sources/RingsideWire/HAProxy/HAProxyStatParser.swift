@@ -4,21 +4,23 @@ import RingsideCore
 /// in later HAProxy versions change nothing.
 public enum HAProxyStatParser {
     /// `show stat` CSV → backends with their servers, in the order HAProxy lists them (frontends are skipped).
-    public static func backends(fromShowStat text: String) throws -> [HAProxyBackend] {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: true)[...]
-        guard let header = lines.popFirst(), header.hasPrefix("# ") else {
+    public static func backends(fromShowStat text: ArraySlice<UInt8>) throws -> [HAProxyBackend] {
+        var lines: [ArraySlice<UInt8>] = []
+        ByteLines.forEach(text) { if !$0.isEmpty { lines.append($0) } }
+        guard let header = lines.first, ByteLines.hasPrefix(header, "# ") else {
             throw WireError.malformedReply("show stat did not start with a '# pxname,…' header")
         }
-        let columns = CSV.fields(of: header.dropFirst(2))
         var index: [String: Int] = [:]
-        for (position, name) in columns.enumerated() where !name.isEmpty && index[name] == nil { index[name] = position }
+        for (position, name) in CSVRow(header.dropFirst(2)).fields.enumerated() where !name.isEmpty && index[name] == nil {
+            index[name] = position
+        }
         for required in ["pxname", "svname", "status", "type"] where index[required] == nil {
             throw WireError.malformedReply("show stat has no '\(required)' column")
         }
         var backends: [HAProxyBackend] = []
         var serversByBackend: [String: [HAProxyServer]] = [:]
-        for line in lines {
-            let row = Row(fields: CSV.fields(of: line), index: index)
+        for line in lines.dropFirst() {
+            let row = Row(fields: CSVRow(line), index: index)
             let proxy = row.text("pxname") ?? ""
             switch row.int("type") {
             case 1:
@@ -58,22 +60,23 @@ public enum HAProxyStatParser {
     }
 
     /// `show servers state` → runtime state per (backend, server name).
-    public static func runtimeStates(fromServersState text: String) throws -> [BackendServer: HAProxyRuntimeState] {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: true)[...]
-        guard let version = lines.popFirst(), version == "1" else {
-            throw WireError.malformedReply("show servers state: unknown format version '\(lines.first?.prefix(20) ?? "")'")
+    public static func runtimeStates(fromServersState text: ArraySlice<UInt8>) throws -> [BackendServer: HAProxyRuntimeState] {
+        var lines: [ArraySlice<UInt8>] = []
+        ByteLines.forEach(text) { if !$0.isEmpty { lines.append($0) } }
+        guard let version = lines.first, version.elementsEqual("1".utf8) else {
+            throw WireError.malformedReply("show servers state: unknown format version '\(ByteLines.string(lines.first?.prefix(20) ?? []))'")
         }
-        guard let header = lines.popFirst(), header.hasPrefix("# ") else {
+        guard lines.count > 1, ByteLines.hasPrefix(lines[1], "# ") else {
             throw WireError.malformedReply("show servers state has no header")
         }
         var index: [String: Int] = [:]
-        for (position, name) in header.dropFirst(2).split(separator: " ").enumerated() { index[String(name)] = position }
+        for (position, name) in lines[1].dropFirst(2).split(separator: 32).enumerated() { index[ByteLines.string(name)] = position }
         var states: [BackendServer: HAProxyRuntimeState] = [:]
-        for line in lines {
-            let row = Row(fields: line.split(separator: " ").map(String.init), index: index)
+        for line in lines.dropFirst(2) {
+            let row = Row(fields: line.split(separator: 32, omittingEmptySubsequences: false).map { ByteLines.string($0) }, index: index)
             guard let backend = row.text("be_name"), let server = row.text("srv_name"), let op = row.int("srv_op_state"),
                 let admin = row.int("srv_admin_state"), let uweight = row.int("srv_uweight"), let iweight = row.int("srv_iweight")
-            else { throw WireError.malformedReply("show servers state row missing fields: '\(line.prefix(60))'") }
+            else { throw WireError.malformedReply("show servers state row missing fields: '\(ByteLines.string(line.prefix(60)))'") }
             states[BackendServer(backend: backend, server: server)] = HAProxyRuntimeState(
                 operationalState: op, adminState: admin, userWeight: uweight, initialWeight: iweight)
         }
@@ -81,11 +84,13 @@ public enum HAProxyStatParser {
     }
 
     /// `show info` → `Key: value` pairs (some keys contain spaces).
-    public static func info(fromShowInfo text: String) -> [String: String] {
+    public static func info(fromShowInfo text: ArraySlice<UInt8>) -> [String: String] {
         var info: [String: String] = [:]
-        for line in text.split(separator: "\n") {
-            guard let separator = line.range(of: ": ") else { continue }
-            info[String(line[..<separator.lowerBound])] = String(line[separator.upperBound...])
+        ByteLines.forEach(text) { line in
+            guard let colon = line.firstIndex(of: UInt8(ascii: ":")), line.index(after: colon) < line.endIndex,
+                line[line.index(after: colon)] == 32
+            else { return }
+            info[ByteLines.string(line[..<colon])] = ByteLines.string(line[(colon + 2)...])
         }
         return info
     }
@@ -110,20 +115,32 @@ public enum HAProxyStatParser {
         return HAProxySnapshot(info: info, backends: joined)
     }
 
-    private struct Row {
-        let fields: [String]
+    /// A row whose columns are looked up by header name; "" and "-" read as absent.
+    private struct Row<Fields: RowFields> {
+        let fields: Fields
         let index: [String: Int]
 
         func text(_ column: String) -> String? {
-            guard let position = index[column], position < fields.count, !fields[position].isEmpty, fields[position] != "-" else {
-                return nil
-            }
-            return fields[position]
+            guard let position = index[column], let value = fields.field(position), !value.isEmpty, value != "-" else { return nil }
+            return value
         }
 
         func int(_ column: String) -> Int? { text(column).flatMap { Int($0) } }
         func uint64(_ column: String) -> UInt64? { text(column).flatMap { UInt64($0) } }
     }
+}
+
+/// Anything a row's fields can be read from by position.
+private protocol RowFields {
+    func field(_ position: Int) -> String?
+}
+
+extension CSVRow: RowFields {
+    func field(_ position: Int) -> String? { self[position] }
+}
+
+extension Array: RowFields where Element == String {
+    func field(_ position: Int) -> String? { indices.contains(position) ? self[position] : nil }
 }
 
 /// A server named the way HAProxy names it: `backend/server`.

@@ -19,6 +19,10 @@ public enum MemcachedFraming {
             }
             let line = bytes[lineStart..<lineEnd]
             let next = lineEnd + 2
+            if ByteLines.hasPrefix(line, "STAT ") {
+                lineStart = next
+                continue
+            }
             if line.elementsEqual("END".utf8) { return .complete(length: next) }
             if errorPrefixes.contains(where: { line.starts(with: $0.utf8) }) { return .complete(length: next) }
             if line.starts(with: "VALUE ".utf8) {
@@ -45,14 +49,9 @@ public enum MemcachedFraming {
         return .complete(length: lineEnd + 2)
     }
 
-    /// The reply's lines without `\r\n`, or the server's error line as a `WireError`.
-    public static func lines(of reply: [UInt8]) throws -> [Substring] {
-        let text = String(decoding: reply, as: UTF8.self)
-        let lines = text.split(separator: "\r\n", omittingEmptySubsequences: true)
-        if let first = lines.first, errorPrefixes.contains(where: { first.hasPrefix($0) }) {
-            throw WireError.serverError(String(first))
-        }
-        return lines
+    /// `ERROR`, `CLIENT_ERROR …` or `SERVER_ERROR …`.
+    static func isErrorLine(_ line: ArraySlice<UInt8>) -> Bool {
+        errorPrefixes.contains { line.starts(with: $0.utf8) }
     }
 
     private static func findCRLF(_ bytes: [UInt8], from start: Int) -> Int? {

@@ -3,17 +3,26 @@ import RingsideCore
 /// `stats` and `stats settings` replies, parsed generically (`STAT <name> <value>`), then mapped to the core's
 /// sample. memcached builds add fields over time; unknown ones are kept, not refused.
 public enum MemcachedStats {
-    public static func parse(_ reply: [UInt8]) throws -> [String: String] {
+    /// The `STAT` fields of a reply; with `only`, just those (the rest are checked for shape, not kept).
+    public static func parse(_ reply: [UInt8], only wanted: FieldNames? = nil) throws -> [String: String] {
         var fields: [String: String] = [:]
-        for line in try MemcachedFraming.lines(of: reply) where line != "END" {
-            let parts = line.split(separator: " ", maxSplits: 2)
-            guard parts.count == 3, parts[0] == "STAT" else {
-                throw WireError.malformedReply("expected 'STAT name value', got '\(line.prefix(60))'")
+        try ByteLines.forEach(reply[...]) { line in
+            if line.isEmpty || line.elementsEqual("END".utf8) { return }
+            guard ByteLines.hasPrefix(line, "STAT "), let space = line.dropFirst(5).firstIndex(of: 32) else {
+                if MemcachedFraming.isErrorLine(line) { throw WireError.serverError(ByteLines.string(line)) }
+                throw WireError.malformedReply("expected 'STAT name value', got '\(ByteLines.string(line.prefix(60)))'")
             }
-            fields[String(parts[1])] = String(parts[2])
+            let name = line[(line.startIndex + 5)..<space]
+            guard wanted?.contains(name) ?? true else { return }
+            fields[ByteLines.string(name)] = ByteLines.string(line[(space + 1)...])
         }
         return fields
     }
+
+    /// The `stats` fields `sample` reads: what a poll keeps of memcached's 90-odd.
+    public static let sampledFields = FieldNames(
+        ["pid", "uptime", "version", "get_hits", "get_misses", "cmd_get", "cmd_set", "evictions", "reclaimed",
+         "crawler_reclaimed", "bytes", "limit_maxbytes", "curr_items", "curr_connections"] + commandCounters)
 
     /// Commands that count towards ops/s (memcached has no single "commands processed" counter).
     static let commandCounters = [

@@ -1,3 +1,5 @@
+import NIOCore
+import NIOPosix
 import RingsideCore
 
 /// Polls a Redis or Valkey node on one persistent connection, authenticating on each new connection.
@@ -16,8 +18,12 @@ public struct RedisClient: Sendable {
     private let infoCommand: String
 
     /// - Parameter aliases: renamed commands (`rename-command INFO MYINFO`), keyed by the standard name.
-    public init(host: String, port: Int, limits: WireLimits, auth: Auth?, aliases: [String: String] = [:]) {
-        connection = PersistentConnection(host: host, port: port, limits: limits) { connection in
+    /// - Parameter eventLoop: where the connection lives; give the caller's own loop to avoid thread hops.
+    public init(
+        host: String, port: Int, limits: WireLimits, auth: Auth?, aliases: [String: String] = [:],
+        on eventLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.next()
+    ) {
+        connection = PersistentConnection(host: host, port: port, limits: limits, on: eventLoop) { connection in
             guard let auth else { return }
             let arguments = ["AUTH"] + (auth.username.map { [$0] } ?? []) + [auth.password]
             let reply = try await connection.exchange(RESP.command(arguments), framing: RESP.framing)[0]
@@ -41,12 +47,13 @@ public struct RedisClient: Sendable {
         switch try Self.value(replies[1]) {
         case let .error(message):
             return CacheSample(takenAt: .now, unavailable: ["INFO": message])
-        case let info:
-            guard let text = info.text else { throw WireError.malformedReply("INFO did not answer with a string") }
-            var sample = RedisInfo.sample(RedisInfo.parse(text), at: .now)
+        case let .bulk(info):
+            var sample = RedisInfo.sample(RedisInfo.parse(info, only: RedisInfo.sampledFields), at: .now)
             // The PING of this poll and the INFO of the previous one fall between two samples.
             sample.ownCommandsPerPoll = 2
             return sample
+        default:
+            throw WireError.malformedReply("INFO did not answer with a string")
         }
     }
 

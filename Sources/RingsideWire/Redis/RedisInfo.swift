@@ -2,11 +2,13 @@ import RingsideCore
 
 /// The `INFO` reply: `# Section` headers, `name:value` lines, blank lines between sections.
 public enum RedisInfo {
-    public static func parse(_ text: String) -> [String: String] {
+    /// The fields of an INFO reply; with `only`, just those.
+    public static func parse(_ bytes: [UInt8], only wanted: FieldNames? = nil) -> [String: String] {
         var fields: [String: String] = [:]
-        for line in text.split(whereSeparator: \.isNewline) where !line.hasPrefix("#") {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            fields[String(line[..<colon])] = String(line[line.index(after: colon)...])
+        ByteLines.forEach(bytes[...]) { line in
+            guard line.first != UInt8(ascii: "#"), let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return }
+            guard wanted?.contains(line[..<colon]) ?? true else { return }
+            fields[ByteLines.string(line[..<colon])] = ByteLines.string(line[(colon + 1)...])
         }
         return fields
     }
@@ -22,6 +24,18 @@ public enum RedisInfo {
         return result
     }
 
+    static let detailFields = [
+        "redis_version", "valkey_version", "server_name", "redis_mode", "role", "maxmemory_policy",
+        "instantaneous_ops_per_sec", "connected_slaves", "master_link_status", "mem_fragmentation_ratio",
+    ]
+
+    /// The INFO fields `sample` reads, with every `dbN` keyspace line.
+    public static let sampledFields = FieldNames(
+        detailFields + [
+            "keyspace_hits", "keyspace_misses", "evicted_keys", "expired_keys", "total_commands_processed", "used_memory",
+            "maxmemory", "connected_clients", "uptime_in_seconds", "run_id",
+        ], databases: true)
+
     /// Maps INFO fields to a core sample. Ops/s comes from Δ`total_commands_processed`, not the server's
     /// `instantaneous_ops_per_sec` sample (kept as a detail). Redis counts no sets, so `sets` stays empty.
     public static func sample(_ fields: [String: String], at instant: ContinuousClock.Instant) -> CacheSample {
@@ -29,12 +43,7 @@ public enum RedisInfo {
         let hits = number("keyspace_hits"), misses = number("keyspace_misses")
         let keys = keysPerDatabase(fields)
         var details: [String: String] = [:]
-        for name in [
-            "redis_version", "valkey_version", "server_name", "redis_mode", "role", "maxmemory_policy",
-            "instantaneous_ops_per_sec", "connected_slaves", "master_link_status", "mem_fragmentation_ratio",
-        ] {
-            details[name] = fields[name]
-        }
+        for name in detailFields { details[name] = fields[name] }
         for (db, count) in keys { details["keys.\(db)"] = String(count) }
         let maxmemory = number("maxmemory")
         return CacheSample(
@@ -45,7 +54,7 @@ public enum RedisInfo {
                 commands: number("total_commands_processed")),
             gauges: CacheGauges(
                 memoryUsedBytes: number("used_memory"), memoryLimitBytes: maxmemory == 0 ? nil : maxmemory,
-                items: fields.isEmpty ? nil : keys.values.reduce(0, +), connections: number("connected_clients")),
+                items: fields["uptime_in_seconds"] == nil ? nil : keys.values.reduce(0, +), connections: number("connected_clients")),
             identity: ProcessIdentity(uptimeSeconds: number("uptime_in_seconds"), instance: fields["run_id"]),
             details: details)
     }

@@ -52,16 +52,22 @@ final class ReplyCollector: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        var buffer = unwrapInboundIn(data)
+        let buffer = unwrapInboundIn(data)
         guard let exchange = pending else { return }  // unsolicited bytes after a failure: the channel is closing
         guard received.count + buffer.readableBytes <= maxReplyBytes else {
             finish(context: context, with: .failure(WireError.replyTooLarge(limit: maxReplyBytes)), close: true)
             return
         }
-        received.append(contentsOf: buffer.readBytes(length: buffer.readableBytes) ?? [])
+        buffer.withUnsafeReadableBytes { received.append(contentsOf: $0) }
         guard case let .scanned(scan) = exchange.framing else { return }
         while pending != nil {
             switch scan(received, resumeAt) {
+            case let .complete(length) where length == received.count:
+                // The usual case: the bytes are exactly one reply, handed over without a copy.
+                replies.append(received)
+                received = []
+                resumeAt = 0
+                if replies.count == exchange.replyCount { finish(context: context, with: .success(replies), close: false) }
             case let .complete(length):
                 replies.append(Array(received[..<length]))
                 received.removeFirst(length)

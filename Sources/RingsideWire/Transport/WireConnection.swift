@@ -33,13 +33,15 @@ public struct WireConnection: Sendable {
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(.nanoseconds(limits.connectTimeout.nanoseconds))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            // Replies are small: one read per readiness event saves the read() that would only return EAGAIN.
+            .channelOption(.maxMessagesPerRead, value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(ReplyCollector(maxReplyBytes: limits.maxReplyBytes))
                 }
             }
         do {
-            return WireConnection(channel: try await bootstrap.connect(host: host, port: port).get(), limits: limits)
+            return WireConnection(channel: try await bootstrap.connect(host: host, port: port).value(), limits: limits)
         } catch {
             throw Self.classify(connectError: error, limits: limits)
         }
@@ -61,12 +63,12 @@ public struct WireConnection: Sendable {
                 }
             }
         do {
-            _ = try await bootstrap.connect(host: host, port: port).get()
+            _ = try await bootstrap.connect(host: host, port: port).value()
         } catch {
             promise.fail(error)
             throw classify(connectError: error, limits: limits)
         }
-        return try await promise.futureResult.get()[0]
+        return try await promise.futureResult.value()[0]
     }
 
     /// Sends `request` and waits for `replies` framed replies, or fails within the request deadline.
@@ -78,7 +80,7 @@ public struct WireConnection: Sendable {
         channel.writeAndFlush(exchange).whenFailure { error in
             promise.fail(error as? WireError ?? WireError.connectionFailed("write failed: \(error)"))
         }
-        return try await promise.futureResult.get()
+        return try await promise.futureResult.value()
     }
 
     public var isActive: Bool { channel.isActive }
@@ -100,12 +102,5 @@ public struct WireConnection: Sendable {
             return .connectionFailed("cannot resolve the host name")
         }
         return .connectionFailed("cannot connect: \(underlying.first ?? error)")
-    }
-}
-
-extension Duration {
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }
