@@ -5,6 +5,7 @@ import PackageDescription
 /// - `RingsideCore`: pure model and math (metrics, fleet config, balancer models). No I/O.
 /// - `RingsideWire`: one client per protocol; every parser is a pure function over bytes.
 /// - `RingsideEngine`: pollers, health, fleet snapshots and reports.
+/// - `RingsideTerminal`: the console; views draw into an in-memory canvas, and only its backend imports ncurses.
 /// - `ringside`: the thin executable.
 /// `RingsideTestSupport` (real daemons, fake servers, traffic) serves the tests and `ringside-bench`.
 
@@ -38,10 +39,12 @@ let package = Package(
             name: "RingsideEngine",
             dependencies: ["RingsideCore", "RingsideWire", .product(name: "Logging", package: "swift-log")] + nio,
             swiftSettings: swiftSettings),
+        .systemLibrary(name: "CNCurses", providers: [.apt(["libncurses-dev"])]),
+        .target(name: "RingsideTerminal", dependencies: ["RingsideCore", "RingsideEngine", "CNCurses"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "ringside",
             dependencies: [
-                "RingsideCore", "RingsideEngine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "RingsideCore", "RingsideEngine", "RingsideTerminal", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
@@ -58,6 +61,7 @@ let package = Package(
             name: "RingsideWireTests", dependencies: ["RingsideWire", "RingsideTestSupport"], resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings),
         .testTarget(name: "RingsideEngineTests", dependencies: ["RingsideEngine", "RingsideTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "RingsideTerminalTests", dependencies: ["RingsideTerminal", "RingsideWire"], exclude: ["__Snapshots__"], swiftSettings: swiftSettings),
         .testTarget(name: "ringsideTests", dependencies: ["RingsideTestSupport", "ringside"], swiftSettings: swiftSettings),
     ]
 )

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import RingsideCore
+import RingsideEngine
+import RingsideTerminal
 
 @main
 struct Ringside: AsyncParsableCommand {
@@ -11,14 +13,39 @@ struct Ringside: AsyncParsableCommand {
 
     @OptionGroup var fleetOptions: FleetOptions
 
+    @Flag(help: "Refuse every action that would change a server (shown as READ-ONLY).")
+    var readOnly = false
+
+    @Flag(help: "ASCII only: no box drawing, blocks or braille (automatic when the locale is not UTF-8).")
+    var ascii = false
+
+    @Flag(help: "No colours, attributes only (also when NO_COLOR is set).")
+    var noColor = false
+
+    @Option(help: "Log file (default: $XDG_STATE_HOME/ringside/ringside.log).")
+    var logFile: String?
+
+    /// Without a subcommand: the live console on the fleet.
     func run() async throws {
-        guard try fleetOptions.fleet() != nil else {
+        guard let fleet = try fleetOptions.fleet() else {
             FileHandle.standardError.write(Data((howToGiveAFleet + "\n").utf8))
             throw ExitCode(2)
         }
-        // The live console is the next step (issue: "The console"); until it lands, point at what works.
-        FileHandle.standardError.write(Data("ringside: the live console is not built yet; use 'ringside status' for a one-shot picture.\n".utf8))
-        throw ExitCode(2)
+        let engine = PollEngine(
+            fleet: fleet, ejectionPolicies: try FleetLoader.ejectionPolicies(for: fleet), logger: try makeLogger(path: logFile))
+        let options = ConsoleOptions(
+            ascii: ascii, monochrome: noColor || ConsoleOptions.noColorRequested(), readOnly: readOnly)
+        let ended: Int32?
+        do {
+            ended = try Console.run(engine: engine, options: options)
+        } catch {
+            await engine.stop()
+            FileHandle.standardError.write(Data("ringside: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        await engine.stop()
+        // Ended by a signal: exit as the shell expects (128 + the signal), after the terminal was restored.
+        if let ended, ended != 0 { throw ExitCode(128 + ended) }
     }
 
     /// Usage and fleet file errors exit with 2 (ArgumentParser's default would be 64).

@@ -1,4 +1,5 @@
 import Foundation
+import RingsideTestSupport
 
 /// Runs the built `ringside` executable and captures what it prints.
 struct RingsideBinary {
@@ -17,22 +18,22 @@ struct RingsideBinary {
         return directory.appendingPathComponent("ringside")
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:], directory: URL? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = url
-        process.arguments = arguments
+    /// Runs the binary to completion without blocking a thread (the test pool has as many threads as cores).
+    static func run(_ arguments: [String], environment: [String: String] = [:], directory: URL? = nil) async throws -> Result {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("ringside-run-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
         var env = ProcessInfo.processInfo.environment
-        env["XDG_STATE_HOME"] = FileManager.default.temporaryDirectory.appendingPathComponent("ringside-test-state").path
+        env["XDG_STATE_HOME"] = scratch.appendingPathComponent("state").path
         env.merge(environment) { $1 }
-        process.environment = env
-        if let directory { process.currentDirectoryURL = directory }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        let out = scratch.appendingPathComponent("stdout").path, err = scratch.appendingPathComponent("stderr").path
+        // ChildProcess starts in this process's directory; a different one goes through a shell `cd`.
+        let (executable, argv) = directory.map { ("/bin/sh", ["-c", "cd \(TmuxSession.quote($0.path)) && exec \"$0\" \"$@\"", url.path] + arguments) }
+            ?? (url.path, arguments)
+        let child = try ChildProcess(executable: executable, arguments: argv, stdio: .files(stdout: out, stderr: err), environment: env)
+        let status = await child.exitCode()
+        return Result(
+            status: status, stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
     }
 }

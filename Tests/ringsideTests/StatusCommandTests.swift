@@ -3,32 +3,32 @@ import RingsideTestSupport
 import Testing
 
 @Suite struct CommandLineErrorTests {
-    @Test func withoutAFleetRingsideSaysHowToGiveOne() throws {
+    @Test func withoutAFleetRingsideSaysHowToGiveOne() async throws {
         let empty = try Daemon.scratchDirectory("nofleet")
-        let result = try RingsideBinary.run([], environment: ["HOME": empty.path, "XDG_CONFIG_HOME": ""], directory: empty)
+        let result = try await RingsideBinary.run([], environment: ["HOME": empty.path, "XDG_CONFIG_HOME": ""], directory: empty)
         #expect(result.status == 2)
         #expect(result.stderr.contains("ringside needs a fleet to watch"))
         #expect(result.stderr.contains("--config"))
     }
 
-    @Test func aWrongFleetFileNamesFileLineAndProblemAndExitsTwo() throws {
+    @Test func aWrongFleetFileNamesFileLineAndProblemAndExitsTwo() async throws {
         let directory = try Daemon.scratchDirectory("badfleet")
         let file = directory.appendingPathComponent("fleet.yaml")
         try "fleet: x\nnodes:\n  - name: a\n    kind: memcache\n    address: 127.0.0.1:11211\n".write(to: file, atomically: true, encoding: .utf8)
-        let result = try RingsideBinary.run(["status", "--config", file.path])
+        let result = try await RingsideBinary.run(["status", "--config", file.path])
         #expect(result.status == 2)
         #expect(result.stderr == "ringside: \(file.path):4:11: 'a': kind 'memcache' is not one of memcached or redis in nodes\n")
         #expect(result.stdout.isEmpty)
     }
 
-    @Test func usageErrorsExitTwo() throws {
-        let result = try RingsideBinary.run(["status", "--interval", "soon", "--memcached", "127.0.0.1:1"])
+    @Test func usageErrorsExitTwo() async throws {
+        let result = try await RingsideBinary.run(["status", "--interval", "soon", "--memcached", "127.0.0.1:1"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("--interval takes a positive duration"))
     }
 
-    @Test func aPasswordIsNeverAcceptedOnTheCommandLine() throws {
-        let result = try RingsideBinary.run(["status", "--redis", "127.0.0.1:1", "--redis-password", "hunter2"])
+    @Test func aPasswordIsNeverAcceptedOnTheCommandLine() async throws {
+        let result = try await RingsideBinary.run(["status", "--redis", "127.0.0.1:1", "--redis-password", "hunter2"])
         #expect(result.status == 2)
         #expect(!result.stdout.contains("hunter2"))
     }
@@ -56,7 +56,7 @@ struct StatusCommandLiveTests {
                 auth: { password_env: RINGSIDE_TEST_PW }
             """.write(to: file, atomically: true, encoding: .utf8)
         try await CacheTraffic.memcached(port: memcached.port, hits: 1, misses: 0)
-        let result = try RingsideBinary.run(["status", "--config", file.path, "--json"], environment: ["RINGSIDE_TEST_PW": "s3cret"])
+        let result = try await RingsideBinary.run(["status", "--config", file.path, "--json"], environment: ["RINGSIDE_TEST_PW": "s3cret"])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(json["schema"] as? String == "ringside.status/1")
@@ -74,7 +74,7 @@ struct StatusCommandLiveTests {
         ])
         // Let HAProxy's health check mark the dead server DOWN first.
         #expect(try await CacheTraffic.waitForHAProxyStatus(port: haproxy.port, backend: "be_app", server: "gone", state: .down))
-        let result = try RingsideBinary.run([
+        let result = try await RingsideBinary.run([
             "status", "--interval", "200ms", "--memcached", memcached.address, "--memcached", "127.0.0.1:\(freeLoopbackPort())",
             "--haproxy", haproxy.address,
         ])

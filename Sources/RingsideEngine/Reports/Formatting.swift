@@ -8,6 +8,11 @@ public enum Format {
         fraction.map { String(format: "%.1f%%", $0 * 100) } ?? none
     }
 
+    /// "45%": for narrow cells next to a bar.
+    public static func wholePercent(_ fraction: Double?) -> String {
+        fraction.map { "\(Int(($0 * 100).rounded()))%" } ?? none
+    }
+
     public static func rate(_ value: Double?) -> String {
         guard let value else { return none }
         if value >= 100_000 { return String(format: "%.0fk", value / 1000) }

@@ -10,10 +10,13 @@ public final class ChildProcess: Sendable {
         case log(String)
         /// Everything to /dev/null.
         case discard
+        /// stdin from /dev/null, stdout and stderr each to its own file.
+        case files(stdout: String, stderr: String)
     }
 
     public let pid: pid_t
-    private let exited = Mutex(false)
+    /// The raw `waitpid` status once the process has been reaped.
+    private let exited = Mutex<Int32?>(nil)
 
     public init(executable: String, arguments: [String], stdio: Stdio, environment: [String: String]? = nil) throws {
         var actions = posix_spawn_file_actions_t()
@@ -24,6 +27,10 @@ public final class ChildProcess: Sendable {
             posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
             posix_spawn_file_actions_addopen(&actions, 1, path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
             posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        case let .files(stdout, stderr):
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         case .discard:
             posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
             posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
@@ -48,22 +55,31 @@ public final class ChildProcess: Sendable {
     /// Whether the process is still alive (reaps it if it has exited).
     public var isRunning: Bool {
         exited.withLock { exited in
-            if !exited {
+            if exited == nil {
                 var status: Int32 = 0
-                exited = waitpid(pid, &status, WNOHANG) == pid
+                if waitpid(pid, &status, WNOHANG) == pid { exited = status }
             }
-            return !exited
+            return exited == nil
         }
+    }
+
+    /// Waits for the process to exit without blocking a thread, and returns its exit code (128 + the signal
+    /// when a signal ended it, as shells report it).
+    public func exitCode() async -> Int32 {
+        while isRunning { try? await Task.sleep(for: .milliseconds(10)) }
+        let status = exited.withLock { $0 } ?? 0
+        let signal = status & 0x7f
+        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
     }
 
     /// Sends `signal` (SIGKILL by default) and reaps the process.
     public func stop(signal: Int32 = SIGKILL) {
         exited.withLock { exited in
-            guard !exited else { return }
+            guard exited == nil else { return }
             kill(pid, signal)
             var status: Int32 = 0
             while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-            exited = true
+            exited = status
         }
     }
 

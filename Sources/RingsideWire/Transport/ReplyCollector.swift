@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOCore
 
 /// A request in flight: the bytes to send, how many replies to expect, how they end, and whom to tell.
@@ -97,7 +100,13 @@ final class ReplyCollector: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        finish(context: context, with: .failure(WireError.connectionFailed("\(error)")), close: true)
+        let wireError: WireError
+        if let io = error as? IOError, io.errnoCode == ECONNRESET || io.errnoCode == EPIPE {
+            wireError = .connectionReset
+        } else {
+            wireError = .connectionFailed("\(error)")
+        }
+        finish(context: context, with: .failure(wireError), close: true)
     }
 
     private func scheduleDeadline(_ deadline: TimeAmount, context: ChannelHandlerContext) {

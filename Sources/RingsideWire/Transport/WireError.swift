@@ -1,6 +1,8 @@
 /// Why a request to an endpoint failed, in words an operator can act on.
 public enum WireError: Error, Sendable, Equatable, CustomStringConvertible {
     case connectionRefused
+    /// The server (or something between) reset an open connection: typically a node killed mid-poll.
+    case connectionReset
     case connectTimeout(Duration)
     /// Connected, but no whole reply within the deadline (a hung or overloaded server).
     case replyTimeout(Duration)
@@ -17,6 +19,7 @@ public enum WireError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .connectionRefused: "connection refused"
+        case .connectionReset: "connection reset by the server"
         case let .connectTimeout(limit): "no connection within \(limit.formattedMilliseconds)"
         case let .replyTimeout(limit): "no reply within \(limit.formattedMilliseconds)"
         case let .closedMidReply(received):
@@ -32,7 +35,7 @@ public enum WireError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The endpoint could not be reached at all (as opposed to answering badly).
     public var isUnreachable: Bool {
         switch self {
-        case .connectionRefused, .connectTimeout, .replyTimeout, .closedMidReply, .connectionFailed: true
+        case .connectionRefused, .connectionReset, .connectTimeout, .replyTimeout, .closedMidReply, .connectionFailed: true
         case .replyTooLarge, .malformedReply, .serverError, .authenticationFailed: false
         }
     }

@@ -1,0 +1,94 @@
+/// One terminal cell: a single-column character and the slot it is drawn in.
+public struct Cell: Sendable, Equatable {
+    public var character: Character
+    public var slot: Slot
+
+    public static let blank = Cell(character: " ", slot: .body)
+}
+
+/// An in-memory screen that views draw into and the terminal backend only copies out. Everything written is
+/// clipped at the edges, never wrapped.
+public struct Canvas: Sendable, Equatable {
+    public let width: Int
+    public let height: Int
+    public private(set) var cells: [Cell]
+
+    public init(width: Int, height: Int) {
+        self.width = max(0, width)
+        self.height = max(0, height)
+        cells = Array(repeating: .blank, count: self.width * self.height)
+    }
+
+    public subscript(x: Int, y: Int) -> Cell {
+        get { cells[y * width + x] }
+        set { cells[y * width + x] = newValue }
+    }
+
+    /// Writes `text` from (x, y), clipped to `maxWidth` columns and to the canvas; returns the columns used.
+    @discardableResult
+    public mutating func put(_ text: String, x: Int, y: Int, slot: Slot = .body, maxWidth: Int? = nil) -> Int {
+        guard y >= 0, y < height, x < width else { return 0 }
+        let limit = min(maxWidth ?? width, width - max(x, 0))
+        var column = 0
+        for character in text where column < limit {
+            let target = x + column
+            if target >= 0 { self[target, y] = Cell(character: character, slot: slot) }
+            column += 1
+        }
+        return column
+    }
+
+    /// Gives every cell of row `y` from `x` on (for `width` columns) the slot `slot`, keeping the characters.
+    public mutating func paint(_ slot: Slot, x: Int = 0, y: Int, width count: Int? = nil) {
+        guard y >= 0, y < height else { return }
+        for column in max(0, x)..<min(width, x + (count ?? width)) { self[column, y].slot = slot }
+    }
+
+    /// Fills a row with spaces in `slot` (a header or cursor bar across the screen).
+    public mutating func fill(row y: Int, slot: Slot) {
+        guard y >= 0, y < height else { return }
+        for column in 0..<width { self[column, y] = Cell(character: " ", slot: slot) }
+    }
+
+    /// Replaces every non-ASCII character (from shared formatting such as "—", or a node's name) with its ASCII
+    /// stand-in, so ASCII mode is ASCII whatever a view printed.
+    public mutating func transliterateToASCII() {
+        let standIns: [Character: Character] = [
+            "—": "-", "–": "-", "…": "~", "→": ">", "←": "<", "Σ": "S", "│": "|", "─": "-", "▲": "^", "▼": "v", "▶": ">", "×": "x",
+        ]
+        for index in cells.indices where !cells[index].character.isASCII {
+            cells[index].character = standIns[cells[index].character] ?? "?"
+        }
+    }
+
+    /// The text, one line per row, trailing blanks trimmed.
+    public var text: String {
+        (0..<height).map { row in
+            String(String(cells[(row * width)..<((row + 1) * width)].map(\.character)).reversed().drop(while: { $0 == " " }).reversed())
+        }.joined(separator: "\n")
+    }
+
+    /// One letter per cell naming its slot (`.` body, `Y` warn, `R` critical, …), for tests that check colour meaning.
+    public var slots: String {
+        (0..<height).map { row in String(cells[(row * width)..<((row + 1) * width)].map(\.slot.rawValue)) }.joined(separator: "\n")
+    }
+}
+
+extension String {
+    /// The text cut to `width` columns, ending in `ellipsis` when it had to be cut.
+    public func fitted(to width: Int, ellipsis: Character = "…") -> String {
+        guard count > width else { return self }
+        guard width > 1 else { return String(prefix(max(0, width))) }
+        return String(prefix(width - 1)) + String(ellipsis)
+    }
+
+    /// The text right-aligned in `width` columns (cut when longer).
+    public func rightAligned(_ width: Int) -> String {
+        count >= width ? fitted(to: width) : String(repeating: " ", count: width - count) + self
+    }
+
+    /// The text left-aligned in `width` columns (cut when longer).
+    public func leftAligned(_ width: Int) -> String {
+        count >= width ? fitted(to: width) : self + String(repeating: " ", count: width - count)
+    }
+}

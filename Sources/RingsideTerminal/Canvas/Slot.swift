@@ -1,0 +1,20 @@
+/// What a cell means, never what colour it is: themes map slots to colours, and tests read slots.
+public enum Slot: Character, Sendable, CaseIterable {
+    case body = "."
+    case header = "H"
+    case badge = "B"
+    case title = "T"
+    case tableHeader = "h"
+    case cursor = "C"
+    case ok = "O"
+    case warn = "Y"
+    case critical = "R"
+    case stale = "S"
+    case dim = "d"
+    case bar = "b"
+    case barEmpty = "e"
+    case sparkline = "s"
+    case hintKey = "K"
+    case hintText = "k"
+    case dialog = "D"
+}

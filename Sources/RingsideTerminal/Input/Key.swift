@@ -1,0 +1,17 @@
+/// A key press, decoded from the terminal by the backend.
+public enum Key: Sendable, Hashable {
+    case character(Character)
+    case control(Character)
+    case up, down, left, right, pageUp, pageDown, home, end
+    case enter, escape, tab, backTab, backspace
+    case function(Int)
+    /// The terminal changed size (ncurses' KEY_RESIZE).
+    case resize
+}
+
+/// What a key asks the console to do.
+public enum ConsoleAction: String, Sendable, CaseIterable {
+    case quit, help, up, down, pageUp, pageDown, top, bottom, nextScreen, previousScreen, open, back
+    case filter, sortNext, sortPrevious, invertSort, freeze, refresh, redraw
+    case overviewScreen, eventsScreen
+}

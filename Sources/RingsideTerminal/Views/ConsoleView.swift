@@ -1,0 +1,94 @@
+import RingsideCore
+import RingsideEngine
+
+/// What a frame needs besides the fleet and the console state.
+public struct RenderContext: Sendable {
+    public var glyphs: Glyphs
+    /// Wall-clock time for the header, already formatted (injected so frames are reproducible in tests).
+    public var clock: String
+    /// The fleet hit ratio, one value per poll interval, oldest first.
+    public var fleetHitRatios: [Double?]
+
+    public init(glyphs: Glyphs, clock: String, fleetHitRatios: [Double?] = []) {
+        self.glyphs = glyphs
+        self.clock = clock
+        self.fleetHitRatios = fleetHitRatios
+    }
+}
+
+/// Composes a whole frame: header, the current screen, hint bar; or the "too small" notice.
+public enum ConsoleView {
+    public static let minimumWidth = 80
+    public static let minimumHeight = 24
+
+    public static func render(_ snapshot: FleetSnapshot, state: ConsoleState, context: RenderContext, width: Int, height: Int) -> Canvas {
+        var canvas = Canvas(width: width, height: height)
+        guard width >= minimumWidth, height >= minimumHeight else {
+            drawTooSmall(&canvas)
+            return canvas
+        }
+        drawHeader(&canvas, snapshot, state: state, context: context)
+        let body = 1..<(height - 1)
+        switch state.screen {
+        case .overview: OverviewScreen.draw(&canvas, snapshot, state: state, context: context, rows: body)
+        case .events: EventsScreen.draw(&canvas, snapshot, context: context, rows: body)
+        case .help: HelpScreen.draw(&canvas, rows: body)
+        case let .nodeDetail(name): NodeDetailScreen.draw(&canvas, snapshot, node: name, context: context, rows: body)
+        }
+        HintBar.draw(&canvas, state: state, y: height - 1)
+        if context.glyphs.ascii { canvas.transliterateToASCII() }
+        return canvas
+    }
+
+    /// Below 80×24 the screen says how large it needs to be instead of drawing garbage; `q` still quits.
+    static func drawTooSmall(_ canvas: inout Canvas) {
+        let lines = [
+            "Terminal too small: \(canvas.width)x\(canvas.height)", "ringside needs \(minimumWidth)x\(minimumHeight)", "q quits",
+        ]
+        let top = max(0, (canvas.height - lines.count) / 2)
+        for (offset, line) in lines.enumerated() {
+            let text = line.fitted(to: canvas.width, ellipsis: "~")
+            canvas.put(text, x: max(0, (canvas.width - text.count) / 2), y: top + offset, slot: offset == 0 ? .warn : .body)
+        }
+    }
+
+    /// Badges (source, READ-ONLY, PAUSED) sit at the right and are never cut; the rest is clipped before them,
+    /// least important last.
+    static func drawHeader(_ canvas: inout Canvas, _ snapshot: FleetSnapshot, state: ConsoleState, context: RenderContext) {
+        canvas.fill(row: 0, slot: .header)
+        let badges = [state.sourceBadge, state.readOnly ? "READ-ONLY" : nil, state.paused ? "PAUSED" : nil].compactMap { $0 }
+        var right = canvas.width
+        for badge in badges.reversed() {
+            right -= badge.count + 3
+            canvas.put(" \(badge) ", x: right + 1, y: 0, slot: .badge)
+        }
+        let counts = healthCounts(snapshot)
+        let problems = snapshot.problems.count
+        // Most important first: whatever does not fit is cut from the end (the clock before the alerts).
+        var parts = [
+            snapshot.fleet.name,
+            "hit \(Format.percent(snapshot.fleetTotals.hitRatio)) " + context.glyphs.sparkline(context.fleetHitRatios, width: 6),
+            "\(counts.up) up \(counts.degraded) degraded \(counts.down) down",
+            problems == 0 ? "no alerts" : "\(problems) alert\(problems == 1 ? "" : "s")",
+            context.clock,
+        ]
+        if canvas.width >= 110 {
+            parts.insert("ringside", at: 0)
+            parts.append("every \(DurationText.format(snapshot.fleet.polling.interval))")
+        }
+        let text = " " + parts.joined(separator: " \(context.glyphs.vertical) ")
+        canvas.put(text.fitted(to: max(0, right - 1), ellipsis: context.glyphs.ellipsis), x: 0, y: 0, slot: .header)
+    }
+
+    static func healthCounts(_ snapshot: FleetSnapshot) -> (up: Int, degraded: Int, down: Int) {
+        var counts = (up: 0, degraded: 0, down: 0)
+        for endpoint in snapshot.endpoints {
+            switch endpoint.health {
+            case .up: counts.up += 1
+            case .slow, .unknown: counts.degraded += 1
+            case .down, .authFailed, .protocolError: counts.down += 1
+            }
+        }
+        return counts
+    }
+}

@@ -1,0 +1,24 @@
+/// The bottom row: key hints from the keymap, most important first, dropping what does not fit; or the filter
+/// prompt while a filter is being typed.
+enum HintBar {
+    static func draw(_ canvas: inout Canvas, state: ConsoleState, y: Int) {
+        canvas.fill(row: y, slot: .hintText)
+        if state.editingFilter {
+            var x = canvas.put(" / ", x: 0, y: y, slot: .hintKey)
+            x += canvas.put(" filter: \(state.filter)_", x: x, y: y, slot: .hintText)
+            x += canvas.put("   Enter", x: x, y: y, slot: .hintKey)
+            x += canvas.put(" apply  ", x: x, y: y, slot: .hintText)
+            x += canvas.put("Esc", x: x, y: y, slot: .hintKey)
+            canvas.put(" clear", x: x, y: y, slot: .hintText)
+            return
+        }
+        let hints = KeyMap.bindings.filter { $0.hintPriority != nil }.sorted { $0.hintPriority! < $1.hintPriority! }
+        var x = 0
+        for hint in hints {
+            let width = hint.label.count + hint.hint.count + 3
+            guard x + width <= canvas.width else { break }
+            x += canvas.put(" \(hint.label)", x: x, y: y, slot: .hintKey)
+            x += canvas.put(" \(hint.hint) ", x: x, y: y, slot: .hintText)
+        }
+    }
+}

@@ -1,0 +1,170 @@
+import RingsideCore
+import RingsideEngine
+
+/// The overview: every cache node with its pool sums, then every balancer.
+enum OverviewScreen {
+    static func columns(width: Int) -> [Column] {
+        let wide = width >= 120
+        return [
+            Column(title: "NODE", width: wide ? 20 : 12, sortKey: .name),
+            Column(title: "KIND", width: 5),
+            Column(title: "POOL", width: wide ? 10 : 7),
+            Column(title: "HEALTH", width: 6, sortKey: .health),
+            Column(title: "HIT%", width: 6, rightAligned: true, sortKey: .hitRatio),
+            Column(title: "TREND", width: wide ? 16 : 6),
+            Column(title: "OPS/S", width: 6, rightAligned: true, sortKey: .ops),
+            Column(title: "EV/S", width: 5, rightAligned: true, sortKey: .evictions),
+            Column(title: "MEM", width: wide ? 16 : 9, sortKey: .memory),
+            Column(title: "LAT", width: 6, rightAligned: true, sortKey: .latency),
+            Column(title: "ITEMS", width: 9, rightAligned: true, minimumScreenWidth: 120),
+            Column(title: "CONNS", width: 6, rightAligned: true, minimumScreenWidth: 120),
+        ].filter { $0.minimumScreenWidth <= width }
+    }
+
+    static func draw(_ canvas: inout Canvas, _ snapshot: FleetSnapshot, state: ConsoleState, context: RenderContext, rows: Range<Int>) {
+        let glyphs = context.glyphs
+        let nodes = NodeRows.visible(snapshot, state: state)
+        let pools = state.filter.isEmpty ? snapshot.poolTotals : []
+        let balancerLines = BalancerLines.lines(snapshot, glyphs: glyphs)
+        let columns = columns(width: canvas.width)
+
+        // Rows: title + table header, node and pool rows, then the balancers (title + lines).
+        let area = rows.count - 2 - (balancerLines.isEmpty ? 0 : 1)
+        let nodeLines = nodes.count + pools.count
+        let balancerBudget = min(balancerLines.count, max(area / 3, area - nodeLines))
+        let nodeBudget = area - balancerBudget
+
+        var y = rows.lowerBound
+        var title = "CACHE NODES \(nodes.count)"
+        if !state.filter.isEmpty || state.editingFilter { title += "  filter: \(state.filter)" }
+        title += "  sorted by \(state.sort.rawValue) \(state.ascending ? glyphs.sortAscending : glyphs.sortDescending)"
+        canvas.put(" " + title, x: 0, y: y, slot: .title)
+        y += 1
+        canvas.drawRow(
+            columns.map { column in
+                let marker = column.sortKey == state.sort ? String(state.ascending ? glyphs.sortAscending : glyphs.sortDescending) : ""
+                return TableCell(text: column.title + marker, slot: .tableHeader)
+            }, columns: columns, y: y, glyphs: glyphs)
+        canvas.paint(.tableHeader, y: y)
+        y += 1
+
+        let selection = min(state.selection, max(0, nodes.count - 1))
+        let offset = max(0, min(selection - nodeBudget + 1, nodeLines - nodeBudget))
+        for (index, node) in nodes.enumerated().dropFirst(offset).prefix(nodeBudget) {
+            canvas.drawRow(nodeCells(node, columns: columns, snapshot: snapshot, glyphs: glyphs), columns: columns, y: y, glyphs: glyphs)
+            if index == selection {
+                canvas.put(String(glyphs.cursor), x: 0, y: y, slot: .cursor)
+                canvas.paint(.cursor, y: y)
+            }
+            y += 1
+        }
+        let shownPools = max(0, nodeBudget - max(0, nodes.count - offset))
+        for pool in pools.prefix(shownPools) {
+            let cells = [
+                TableCell(text: "Σ \(pool.pool)", slot: .title), TableCell(text: "pool"), TableCell(text: "\(pool.nodes) nodes"),
+                TableCell(text: "\(pool.totals.contributingNodes)/\(pool.nodes)", slot: pool.totals.contributingNodes == pool.nodes ? .body : .warn),
+                TableCell(text: Format.percent(pool.totals.hitRatio), slot: Severity.hitRatio(pool.totals.hitRatio, snapshot.fleet.thresholds)),
+                TableCell(text: ""), TableCell(text: Format.rate(pool.totals.opsPerSecond)),
+                TableCell(text: Format.rate(pool.totals.evictionsPerSecond), slot: Severity.evictions(pool.totals.evictionsPerSecond, snapshot.fleet.thresholds)),
+            ]
+            canvas.drawRow(cells, columns: columns, y: y, glyphs: glyphs)
+            y += 1
+        }
+
+        guard !balancerLines.isEmpty else { return }
+        y = rows.upperBound - balancerBudget - 1
+        canvas.put(" BALANCERS \(snapshot.balancers.count)", x: 0, y: y, slot: .title)
+        y += 1
+        for (index, line) in balancerLines.prefix(balancerBudget).enumerated() {
+            if index == balancerBudget - 1 && balancerLines.count > balancerBudget {
+                canvas.put("  \(glyphs.ellipsis) \(balancerLines.count - index) more lines (Enter on a balancer comes later)", x: 0, y: y, slot: .dim)
+            } else {
+                var x = 0
+                for part in line { x += canvas.put(part.text, x: x, y: y, slot: part.slot) }
+            }
+            y += 1
+        }
+    }
+
+    static func nodeCells(_ node: EndpointState, columns: [Column], snapshot: FleetSnapshot, glyphs: Glyphs) -> [TableCell] {
+        let thresholds = snapshot.fleet.thresholds
+        let sample = node.cacheSample, interval = node.interval
+        let stale = sample != nil && !node.health.hasFreshData
+        func live(_ slot: Slot) -> Slot { stale ? .stale : slot }
+        let memoryColumn = columns.first { $0.title == "MEM" }?.width ?? 9
+        let memory: TableCell
+        if let fraction = sample?.gauges.memoryFraction {
+            let (filled, empty) = glyphs.bar(fraction, width: memoryColumn - 5)
+            memory = TableCell(text: filled + empty + Format.wholePercent(fraction).rightAligned(5), slot: live(Severity.memory(fraction, thresholds)))
+        } else {
+            memory = TableCell(text: Format.bytes(sample?.gauges.memoryUsedBytes), slot: live(.dim))
+        }
+        let trendWidth = columns.first { $0.title == "TREND" }?.width ?? 6
+        var cells = [
+            TableCell(text: node.endpoint.name, slot: live(.body)),
+            TableCell(text: node.endpoint.kind == .memcached ? "mc" : "redis", slot: .dim),
+            TableCell(text: node.endpoint.pool ?? "-", slot: .dim),
+            TableCell(text: stale ? "\(node.health.word)*" : node.health.word, slot: Severity.health(node.health)),
+            TableCell(text: Format.percent(interval?.hitRatio), slot: Severity.hitRatio(interval?.hitRatio, thresholds)),
+            TableCell(text: glyphs.sparkline(Array(node.history.hitRatio.values), width: trendWidth), slot: .sparkline),
+            TableCell(text: Format.rate(interval?.opsPerSecond), slot: interval == nil ? .dim : .body),
+            TableCell(text: Format.rate(interval?.evictionsPerSecond), slot: Severity.evictions(interval?.evictionsPerSecond, thresholds)),
+            memory,
+            TableCell(text: Format.milliseconds(node.latency.map { $0.secondsDouble * 1000 }), slot: Severity.latency(node.latency, thresholds)),
+        ]
+        if columns.count > cells.count {
+            cells += [
+                TableCell(text: Format.count(sample?.gauges.items), slot: live(.body)),
+                TableCell(text: Format.count(sample?.gauges.connections), slot: live(.body)),
+            ]
+        }
+        return cells
+    }
+}
+
+/// The balancer section of the overview, as styled lines: each endpoint, each HAProxy backend with counts of its
+/// servers by state, each server not serving, each twemproxy pool with its ejected servers.
+enum BalancerLines {
+    typealias Line = [TableCell]
+
+    static func lines(_ snapshot: FleetSnapshot, glyphs: Glyphs) -> [Line] {
+        var lines: [Line] = []
+        for balancer in snapshot.balancers {
+            var head: Line = [
+                TableCell(text: " \(balancer.endpoint.kind.rawValue) \(balancer.endpoint.name) ", slot: .title),
+                TableCell(text: "\(balancer.endpoint.address) "),
+                TableCell(text: balancer.health.word, slot: Severity.health(balancer.health)),
+            ]
+            if let error = balancer.health.detail { head.append(TableCell(text: " \(error)", slot: .critical)) }
+            if let latency = balancer.latency { head.append(TableCell(text: " \(Format.milliseconds(latency.secondsDouble * 1000))", slot: .dim)) }
+            if balancer.data != nil && !balancer.health.hasFreshData { head.append(TableCell(text: " (stale data below)", slot: .stale)) }
+            lines.append(head)
+            for backend in balancer.haproxy?.backends ?? [] {
+                var counts: [String: Int] = [:]
+                for server in backend.servers { counts[server.status.state.rawValue, default: 0] += 1 }
+                let summary = counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+                lines.append([
+                    TableCell(text: "   \(backend.name)", slot: .body), TableCell(text: " \(backend.algorithm ?? "?")", slot: .dim),
+                    TableCell(text: "  \(backend.servers.count) servers: \(summary)"),
+                    TableCell(text: "  sess \(Format.count(backend.currentSessions)) rate \(Format.count(backend.sessionRate))/s", slot: .dim),
+                ])
+                for server in backend.servers where !server.status.isServing || server.status.isFailing {
+                    lines.append([
+                        TableCell(text: "     \(server.name) ", slot: .body),
+                        TableCell(text: server.status.text, slot: Severity.haproxyServer(server.status)),
+                        TableCell(text: " \(server.checkStatus ?? "") \(server.lastCheck ?? "")", slot: .dim),
+                    ])
+                }
+            }
+            for pool in balancer.twemproxy?.pools ?? [] {
+                let ejected = balancer.ejectedServers.filter { $0.pool == pool.name }.map(\.server)
+                lines.append([
+                    TableCell(text: "   \(pool.name)  \(pool.servers.count) servers, "),
+                    TableCell(text: ejected.isEmpty ? "none ejected" : "\(ejected.count) EJECTED: \(ejected.joined(separator: ", "))",
+                              slot: ejected.isEmpty ? .ok : .critical),
+                ])
+            }
+        }
+        return lines
+    }
+}

@@ -1,0 +1,151 @@
+import RingsideCore
+import RingsideEngine
+import Testing
+@testable import RingsideTerminal
+
+@Suite struct ConsoleViewTests {
+    let context = RenderContext(glyphs: .unicode, clock: "12:00:00", fleetHitRatios: [0.9, 0.85, 0.8, nil, 0.82])
+
+    @Test(arguments: [(80, 24), (160, 48)])
+    func overviewGolden(width: Int, height: Int) throws {
+        let frame = ConsoleView.render(FleetFixture.snapshot, state: ConsoleState(sourceBadge: "DEMO"), context: context, width: width, height: height)
+        try assertSnapshot(frame, named: "overview-\(width)x\(height)")
+    }
+
+    @Test func overviewGoldenASCII() throws {
+        let ascii = RenderContext(glyphs: .plain, clock: "12:00:00", fleetHitRatios: [0.9, nil, 0.8])
+        let frame = ConsoleView.render(FleetFixture.snapshot, state: ConsoleState(readOnly: true), context: ascii, width: 80, height: 24)
+        try assertSnapshot(frame, named: "overview-80x24-ascii")
+        #expect(frame.text.unicodeScalars.allSatisfy { $0.isASCII })
+    }
+
+    @Test(arguments: [Screen.help, .events, .nodeDetail("mc-2")])
+    func otherScreensGolden(screen: Screen) throws {
+        var state = ConsoleState()
+        state.screen = screen
+        let frame = ConsoleView.render(FleetFixture.snapshot, state: state, context: context, width: 80, height: 24)
+        let name = switch screen {
+        case .help: "help"
+        case .events: "events"
+        case .nodeDetail: "detail"
+        case .overview: "overview"
+        }
+        try assertSnapshot(frame, named: "\(name)-80x24")
+    }
+
+    @Test func statesAreWordsAndThresholdsColourCells() {
+        let frame = ConsoleView.render(FleetFixture.snapshot, state: ConsoleState(), context: context, width: 80, height: 24)
+        let text = frame.text
+        for word in ["UP", "SLOW", "DOWN*", "DOWN", "app-2 DOWN", "DRAIN", "EJECTED: mc-dead", "Σ web", "Σ sessions"] {
+            #expect(text.contains(word), "\(word) missing")
+        }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let slots = frame.slots.split(separator: "\n").map(String.init)
+        func slot(inRowContaining needle: String, at text: String) -> Character? {
+            guard let row = lines.firstIndex(where: { $0.contains(needle) }), let range = lines[row].range(of: text) else { return nil }
+            return Array(slots[row])[lines[row].distance(from: lines[row].startIndex, to: range.lowerBound)]
+        }
+        #expect(slot(inRowContaining: "mc-2", at: "50.0%") == Slot.critical.rawValue, "a 50% hit ratio is under the 60% critical line")
+        #expect(slot(inRowContaining: "mc-3", at: "70.0%") == Slot.warn.rawValue, "70% is under the 80% warning line")
+        #expect(slot(inRowContaining: "mc-3", at: "SLOW") == Slot.warn.rawValue)
+        #expect(slot(inRowContaining: "mc-2", at: "30.0") == Slot.warn.rawValue, "any eviction warns")
+        #expect(slot(inRowContaining: "mc-4", at: "DOWN*") == Slot.critical.rawValue)
+        #expect(slot(inRowContaining: "redis-b", at: "—") == Slot.dim.rawValue, "no reads: no hit ratio, never 0%")
+    }
+
+    @Test(arguments: [(80, 24), (81, 25), (100, 30), (120, 40), (200, 60), (79, 24), (80, 23), (40, 10), (30, 6), (10, 3), (1, 1), (0, 0)])
+    func everySizeFillsExactlyTheScreen(width: Int, height: Int) {
+        for glyphs in [Glyphs.unicode, .plain] {
+            let frame = ConsoleView.render(
+                FleetFixture.snapshot, state: ConsoleState(), context: RenderContext(glyphs: glyphs, clock: "12:00:00"), width: width,
+                height: height)
+            #expect(frame.cells.count == width * height)
+            let rows = frame.text.split(separator: "\n", omittingEmptySubsequences: false)
+            #expect(rows.count == max(height, 1) || (height == 0 && frame.text.isEmpty))
+            #expect(rows.allSatisfy { $0.count <= width })
+            if width < ConsoleView.minimumWidth || height < ConsoleView.minimumHeight, height >= 3, width >= 30 {
+                #expect(frame.text.contains("Terminal too small: \(width)x\(height)"))
+            }
+            if glyphs.ascii { #expect(frame.text.unicodeScalars.allSatisfy { $0.isASCII }) }
+        }
+    }
+
+    @Test func manyNodesScrollWithTheCursor() {
+        var snapshot = FleetFixture.snapshot
+        let extra = (0..<300).map { FleetFixture.polled(FleetFixture.node(String(format: "node-%03d", $0), .memcached, pool: "big", port: 20000 + $0), ticks: 2, hitsPerTick: 1, missesPerTick: 1) }
+        snapshot.endpoints += extra
+        var state = ConsoleState()
+        state.selection = 250
+        let frame = ConsoleView.render(snapshot, state: state, context: context, width: 80, height: 24)
+        let rows = NodeRows.visible(snapshot, state: state)
+        #expect(frame.text.contains(rows[250].endpoint.name))
+        #expect(frame.text.contains("BALANCERS"))
+    }
+}
+
+@Suite struct ConsoleStateTests {
+    @Test func movementStaysInBounds() {
+        var state = ConsoleState()
+        _ = state.handle(.up, rows: 5, pageSize: 3)
+        #expect(state.selection == 0)
+        _ = state.handle(.character("G"), rows: 5, pageSize: 3)
+        #expect(state.selection == 4)
+        _ = state.handle(.down, rows: 5, pageSize: 3)
+        #expect(state.selection == 4)
+        _ = state.handle(.pageUp, rows: 5, pageSize: 3)
+        #expect(state.selection == 1)
+        _ = state.handle(.character("g"), rows: 5, pageSize: 3)
+        #expect(state.selection == 0)
+    }
+
+    @Test func filterIsTypedAppliedAndClearedWithEsc() {
+        var state = ConsoleState()
+        _ = state.handle(.character("/"), rows: 5, pageSize: 3)
+        for character in "mc-2" { _ = state.handle(.character(character), rows: 5, pageSize: 3) }
+        #expect(state.handle(.character("q"), rows: 5, pageSize: 3) == .none, "q is text while typing a filter")
+        _ = state.handle(.backspace, rows: 5, pageSize: 3)
+        _ = state.handle(.enter, rows: 5, pageSize: 3)
+        #expect(state.filter == "mc-2" && !state.editingFilter)
+        _ = state.handle(.escape, rows: 5, pageSize: 3)
+        #expect(state.filter.isEmpty)
+    }
+
+    @Test func filteredAndSortedRows() {
+        var state = ConsoleState()
+        state.filter = "MC"
+        #expect(NodeRows.visible(FleetFixture.snapshot, state: state).map(\.endpoint.name) == ["mc-1", "mc-2", "mc-3", "mc-4"])
+        state.filter = ""
+        state.sort = .hitRatio
+        state.ascending = false
+        #expect(NodeRows.visible(FleetFixture.snapshot, state: state).first?.endpoint.name == "redis-a")
+        state.sort = .health
+        state.ascending = true
+        #expect(NodeRows.visible(FleetFixture.snapshot, state: state).first?.health.word == "DOWN")
+    }
+
+    @Test func keysMapToEffects() {
+        var state = ConsoleState()
+        #expect(state.handle(.character("q"), rows: 0, pageSize: 1) == .quit)
+        #expect(state.handle(.control("c"), rows: 0, pageSize: 1) == .quit)
+        #expect(state.handle(.character("r"), rows: 0, pageSize: 1) == .pollNow)
+        #expect(state.handle(.control("l"), rows: 0, pageSize: 1) == .redraw)
+        _ = state.handle(.character("Z"), rows: 0, pageSize: 1)
+        #expect(state.paused)
+        _ = state.handle(.function(1), rows: 0, pageSize: 1)
+        #expect(state.screen == .help)
+        _ = state.handle(.escape, rows: 0, pageSize: 1)
+        #expect(state.screen == .overview)
+        _ = state.handle(.character("s"), rows: 0, pageSize: 1)
+        #expect(state.sort == .health)
+        _ = state.handle(.character("<"), rows: 0, pageSize: 1)
+        #expect(state.sort == .name)
+    }
+
+    @Test func everyActionHasAKeyAndHelpListsEveryBinding() {
+        let bound = Set(KeyMap.bindings.map(\.action))
+        #expect(Set(ConsoleAction.allCases).subtracting(bound).isEmpty)
+        let frame = ConsoleView.render(FleetFixture.snapshot, state: { var s = ConsoleState(); s.screen = .help; return s }(),
+                                       context: RenderContext(glyphs: .unicode, clock: "x"), width: 120, height: 40)
+        for binding in KeyMap.bindings { #expect(frame.text.contains(binding.description)) }
+    }
+}

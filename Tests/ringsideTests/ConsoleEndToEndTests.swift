@@ -1,0 +1,122 @@
+import Foundation
+import RingsideTestSupport
+import Testing
+
+/// The built binary in a real terminal (tmux) against real memcached: what an on-call engineer sees.
+@Suite(.serialized, .enabled(
+    if: TmuxSession.isAvailable && DaemonKind.memcached.shouldRunLiveTests,
+    "needs tmux and memcached: apt-get install tmux memcached"))
+struct ConsoleEndToEndTests {
+    func fleetFile(_ nodes: [(String, Daemon)], interval: String = "300ms") throws -> String {
+        let directory = try Daemon.scratchDirectory("e2e-fleet")
+        let file = directory.appendingPathComponent("fleet.yaml")
+        let entries = nodes.map { "  - { name: \($0.0), kind: memcached, address: \"\($0.1.address)\", pool: web }" }
+        try (["fleet: e2e", "polling: { interval: \(interval), timeout: 500ms }", "thresholds: { slow_latency: 2s }", "nodes:"] + entries)
+            .joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        return file.path
+    }
+
+    /// The table row of `node` (its first column is the cursor marker or a blank).
+    func row(_ screen: String, _ node: String) -> String {
+        screen.split(separator: "\n").first { $0.dropFirst().hasPrefix(node + " ") }.map(String.init) ?? ""
+    }
+
+    @Test func overviewShowsTheHitRatioOfRealTraffic() async throws {
+        let memcached = try Daemons.memcached()
+        let session = try TmuxSession(command: "\(RingsideBinary.url.path) --config \(try fleetFile([("mc-live", memcached)]))")
+        #expect(await session.waitFor { self.row($0, "mc-live").contains("UP") }.held)
+        // Bursts of exactly 70 hits and 30 misses: an interval that holds whole bursts reads 70.0%.
+        let traffic = Task {
+            for _ in 0..<25 {
+                try await CacheTraffic.memcached(port: memcached.port, hits: 70, misses: 30)
+                try await Task.sleep(for: .milliseconds(150))
+            }
+        }
+        let (held, screen) = await session.waitFor(timeout: .seconds(8)) { self.row($0, "mc-live").contains("70.0%") }
+        traffic.cancel()
+        #expect(held, "\(screen)")
+        #expect(screen.contains("CACHE NODES 1"))
+    }
+
+    @Test func aKilledNodeTurnsDownWithinTwoIntervalsAndComesBackUp() async throws {
+        let steady = try Daemons.memcached(), victim = try Daemons.memcached()
+        let port = victim.port
+        let session = try TmuxSession(command: "\(RingsideBinary.url.path) --config \(try fleetFile([("mc-steady", steady), ("mc-victim", victim)]))")
+        #expect(await session.waitFor { self.row($0, "mc-victim").contains("UP") }.held)
+        victim.stop()
+        let down = await session.waitFor(timeout: .milliseconds(600 + 500)) { self.row($0, "mc-victim").contains("DOWN") }
+        #expect(down.held, "not DOWN within two 300 ms intervals (+ the 500 ms deadline): \(down.screen)")
+        #expect(row(down.screen, "mc-steady").contains("UP"))
+        let restarted = try Daemons.memcached(port: port)
+        let up = await session.waitFor(timeout: .seconds(5)) { self.row($0, "mc-victim").contains("UP") }
+        #expect(up.held, "\(up.screen)")
+        restarted.stop()
+    }
+
+    @Test func resizeRelaysOutAndTooSmallSaysSo() async throws {
+        let memcached = try Daemons.memcached()
+        let session = try TmuxSession(command: "\(RingsideBinary.url.path) --config \(try fleetFile([("mc-a", memcached)]))")
+        #expect(await session.waitFor { $0.contains("mc-a") }.held)
+        session.resize(width: 130, height: 40)
+        let wide = await session.waitFor { $0.contains("ITEMS") }
+        #expect(wide.held, "wider terminals get more columns: \(wide.screen)")
+        #expect(wide.screen.split(separator: "\n", omittingEmptySubsequences: false).count >= 40)
+        session.resize(width: 60, height: 20)
+        #expect(await session.waitFor { $0.contains("Terminal too small: 60x20") }.held)
+        session.send("q")
+        #expect(await session.waitForExit())
+    }
+
+    /// SIGSEGV stands for a crash: ncurses cannot clean up, ringside's handler must.
+    @Test(arguments: ["q", "C-c", "SIGTERM", "SIGHUP", "SIGSEGV"])
+    func everyWayOutLeavesAWorkingShell(way: String) async throws {
+        let memcached = try Daemons.memcached()
+        let fleet = try fleetFile([("mc-a", memcached)])
+        let session = try TmuxSession(command: "/bin/sh")
+        let marker = session.directory.appendingPathComponent("after.txt").path
+        session.send("\(RingsideBinary.url.path) --config \(fleet); echo \"rc=$?\" > \(marker); stty -a >> \(marker)", "Enter")
+        #expect(await session.waitFor { $0.contains("mc-a") }.held)
+        switch way {
+        case "SIGTERM", "SIGHUP", "SIGSEGV":
+            _ = system("pkill -\(way.dropFirst(3)) -f '^\(RingsideBinary.url.path) --config \(fleet)'")
+        default:
+            session.send(way)
+        }
+        let deadline = ContinuousClock.now + .seconds(5)
+        while !FileManager.default.fileExists(atPath: marker) || (try? String(contentsOfFile: marker, encoding: .utf8))?.contains("icanon") != true {
+            guard ContinuousClock.now < deadline else { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let after = (try? String(contentsOfFile: marker, encoding: .utf8)) ?? ""
+        // Signals end with 128 + the signal, as shells expect (Ctrl-C is SIGINT in cbreak mode).
+        let expectedStatus = ["q": "rc=0", "C-c": "rc=130", "SIGTERM": "rc=143", "SIGHUP": "rc=129", "SIGSEGV": "rc=139"][way]!
+        #expect(after.hasPrefix(expectedStatus), "\(after.prefix(20))")
+        let words = Set(after.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init))
+        #expect(words.contains("icanon") && words.contains("echo"), "terminal not restored: \(after.prefix(300))")
+    }
+
+    @Test func plainLocaleAndNoColorFallBackToASCIIWithoutColour() async throws {
+        let memcached = try Daemons.memcached()
+        let session = try TmuxSession(
+            command: "\(RingsideBinary.url.path) --config \(try fleetFile([("mc-a", memcached)]))",
+            environment: ["LANG": "C", "LC_ALL": "C", "NO_COLOR": "1"])
+        let (held, screen) = await session.waitFor { $0.contains("mc-a") && $0.contains("UP") }
+        #expect(held)
+        #expect(screen.unicodeScalars.allSatisfy { $0.isASCII }, "\(screen)")
+        let styled = session.capture(escapes: true)
+        // tmux writes ESC[39m / ESC[49m (default colours) everywhere; a real colour would be ESC[3Nm, ESC[4Nm or 38;/48;.
+        let colours = (0...7).flatMap { ["\u{1b}[3\($0)m", "\u{1b}[4\($0)m"] } + ["\u{1b}[38;", "\u{1b}[48;"]
+        #expect(!colours.contains(where: styled.contains), "no colours under NO_COLOR")
+        #expect(styled.contains("\u{1b}[7m"), "reverse video marks the header and the cursor instead")
+        session.send("q")
+    }
+}
+
+@Suite struct ConsoleStartTests {
+    @Test(arguments: ["dumb", "no-such-terminal-type"])
+    func anUnusableTerminalIsRefusedWithExitTwo(term: String) async throws {
+        let result = try await RingsideBinary.run(["--memcached", "127.0.0.1:1"], environment: ["TERM": term])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("cannot run the console on TERM=\(term)"))
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The built binary running in a private tmux server, for end-to-end tests of the real terminal.
+///
+/// tmux is driven through `system()` with its output in a file: Foundation's `Process` never sees `new-session`
+/// exit, because the tmux server it forks inherits the pipe (swiftlang/swift-corelibs-foundation#4795).
+final class TmuxSession {
+    static var isAvailable: Bool {
+        ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"].contains { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    let directory: URL
+    private let socket: String
+
+    init(command: String, width: Int = 80, height: Int = 24, environment: [String: String] = [:]) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("ringside-tmux-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        socket = directory.appendingPathComponent("tmux.sock").path
+        var env = ["LANG": "C.UTF-8", "TERM": "tmux-256color", "XDG_STATE_HOME": directory.path]
+        env.merge(environment) { $1 }
+        let assignments = env.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.quote($0.value))" }.joined(separator: " ")
+        let script = directory.appendingPathComponent("run.sh")
+        try "#!/bin/sh\nexec env \(assignments) \(command)\n".write(to: script, atomically: true, encoding: .utf8)
+        chmod(script.path, 0o755)
+        _ = tmux("new-session -d -s app -x \(width) -y \(height) \(Self.quote(script.path))")
+    }
+
+    deinit {
+        _ = tmux("kill-server")
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// The screen as text (`escapes`: with attributes and colours as escape sequences).
+    func capture(escapes: Bool = false) -> String { tmux("capture-pane -p \(escapes ? "-e " : "")-t app") }
+
+    func send(_ keys: String...) { _ = tmux("send-keys -t app \(keys.map(Self.quote).joined(separator: " "))") }
+
+    func resize(width: Int, height: Int) { _ = tmux("resize-window -t app -x \(width) -y \(height)") }
+
+    var isRunning: Bool { tmux("list-sessions").contains("app:") }
+
+    /// Polls the screen every 50 ms until `condition` holds; returns the last screen and whether it held.
+    @discardableResult
+    func waitFor(timeout: Duration = .seconds(5), _ condition: (String) -> Bool) async -> (held: Bool, screen: String) {
+        let deadline = ContinuousClock.now + timeout
+        var screen = capture()
+        while !condition(screen) {
+            guard ContinuousClock.now < deadline else { return (false, screen) }
+            try? await Task.sleep(for: .milliseconds(50))
+            screen = capture()
+        }
+        return (true, screen)
+    }
+
+    /// Waits until the session has ended (the program exited), 5 s at most.
+    func waitForExit() async -> Bool {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while isRunning {
+            guard ContinuousClock.now < deadline else { return false }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return true
+    }
+
+    private func tmux(_ arguments: String) -> String {
+        let output = directory.appendingPathComponent("tmux.out").path
+        _ = system("tmux -S \(Self.quote(socket)) \(arguments) > \(Self.quote(output)) 2>/dev/null < /dev/null")
+        return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+    }
+
+    static func quote(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+}
