@@ -7,13 +7,15 @@ public struct ConsoleOptions: Sendable {
     public var ascii: Bool
     public var monochrome: Bool
     public var readOnly: Bool
+    public var theme: Theme
     /// A badge naming where the data comes from ("DEMO"); `nil` for a real fleet.
     public var sourceBadge: String?
 
-    public init(ascii: Bool = false, monochrome: Bool = false, readOnly: Bool = false, sourceBadge: String? = nil) {
+    public init(ascii: Bool = false, monochrome: Bool = false, readOnly: Bool = false, theme: Theme = .builtInDefault, sourceBadge: String? = nil) {
         self.ascii = ascii
         self.monochrome = monochrome
         self.readOnly = readOnly
+        self.theme = theme
         self.sourceBadge = sourceBadge
     }
 
@@ -30,7 +32,7 @@ public enum Console {
     @discardableResult
     public static func run(engine: PollEngine, options: ConsoleOptions) throws -> Int32? {
         let terminal = try CursesTerminal(
-            ascii: options.ascii, monochrome: options.monochrome, term: ProcessInfo.processInfo.environment["TERM"])
+            ascii: options.ascii, monochrome: options.monochrome, theme: options.theme, term: ProcessInfo.processInfo.environment["TERM"])
         defer { terminal.close() }
         engine.start()
         var state = ConsoleState(readOnly: options.readOnly, sourceBadge: options.sourceBadge)

@@ -22,6 +22,9 @@ struct Ringside: AsyncParsableCommand {
     @Flag(help: "No colours, attributes only (also when NO_COLOR is set).")
     var noColor = false
 
+    @Option(help: "Theme name (default, light, solarized-dark, high-contrast, monochrome) or path to a theme file; also RINGSIDE_THEME.")
+    var theme: String?
+
     @Option(help: "Log file (default: $XDG_STATE_HOME/ringside/ringside.log).")
     var logFile: String?
 
@@ -31,10 +34,11 @@ struct Ringside: AsyncParsableCommand {
             FileHandle.standardError.write(Data((howToGiveAFleet + "\n").utf8))
             throw ExitCode(2)
         }
+        let theme = try ThemeLoader.load(theme)
         let engine = PollEngine(
             fleet: fleet, ejectionPolicies: try FleetLoader.ejectionPolicies(for: fleet), logger: try makeLogger(path: logFile))
         let options = ConsoleOptions(
-            ascii: ascii, monochrome: noColor || ConsoleOptions.noColorRequested(), readOnly: readOnly)
+            ascii: ascii, monochrome: noColor || ConsoleOptions.noColorRequested(), readOnly: readOnly, theme: theme)
         let ended: Int32?
         do {
             ended = try Console.run(engine: engine, options: options)

@@ -119,4 +119,16 @@ struct ConsoleEndToEndTests {
         #expect(result.status == 2)
         #expect(result.stderr.contains("cannot run the console on TERM=\(term)"))
     }
+
+    @Test func aBadThemeIsRefusedWithFileLineAndSlot() async throws {
+        let unknown = try await RingsideBinary.run(["--memcached", "127.0.0.1:1", "--theme", "neon"], environment: ["TERM": "xterm"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("ringside: neon: no theme of that name"))
+        let directory = try Daemon.scratchDirectory("theme")
+        let file = directory.appendingPathComponent("broken.yaml")
+        try "name: broken\nslots:\n  status.critical: { fg: red }\n".write(to: file, atomically: true, encoding: .utf8)
+        let broken = try await RingsideBinary.run(["--memcached", "127.0.0.1:1", "--theme", file.path], environment: ["TERM": "xterm"])
+        #expect(broken.status == 2)
+        #expect(broken.stderr.contains("\(file.path):3:3: unknown slot 'status.critical'"))
+    }
 }

@@ -20,12 +20,14 @@ final class CursesTerminal {
     let unicode: Bool
     private let screen: OpaquePointer
     private let window: UnsafeMutablePointer<WINDOW>
-    private let colour: Bool
+    /// Per slot (by `Slot.allCases` index): the colour pair and the attributes to draw with.
+    private var styles: [(pair: Int16, attributes: attr_t)] = []
 
     /// - Parameters:
     ///   - ascii: force ASCII glyphs (otherwise: Unicode exactly when the locale is UTF-8).
     ///   - monochrome: attributes instead of colours (NO_COLOR, --no-color, or a terminal without colours).
-    init(ascii: Bool, monochrome: Bool, term: String?) throws {
+    ///   - theme: the looks, stepped down to what the terminal can show.
+    init(ascii: Bool, monochrome: Bool, theme: Theme, term: String?) throws {
         setlocale(LC_ALL, "")
         guard let term, !term.isEmpty, term != "dumb" else { throw StartError.unusableTerminal(term ?? "") }
         TerminalRestore.install()
@@ -40,13 +42,25 @@ final class CursesTerminal {
         keypad(window, true)
         curs_set(0)
         wtimeout(window, 100)
-        colour = !monochrome && has_colors() && cn_colors() >= 8
-        if colour {
+        let depth = ColorDepth(colors: has_colors() ? Int(cn_colors()) : 0, monochrome: monochrome)
+        if depth != .monochrome {
             start_color()
             use_default_colors()
-            for (index, slot) in Slot.allCases.enumerated() {
-                let style = SlotStyle.builtIn(slot)
-                init_pair(Int16(index + 1), style.foreground, style.background)
+        }
+        for (index, slot) in Slot.allCases.enumerated() {
+            let look = theme.resolve(slot, depth: depth)
+            if depth != .monochrome { init_pair(Int16(index + 1), look.foreground, look.background) }
+            styles.append((depth == .monochrome ? 0 : Int16(index + 1), Self.attributes(look.attributes)))
+        }
+    }
+
+    private static func attributes(_ attributes: [ThemeAttribute]) -> attr_t {
+        attributes.reduce(cn_a_normal()) { result, attribute in
+            switch attribute {
+            case .bold: result | cn_a_bold()
+            case .dim: result | cn_a_dim()
+            case .reverse: result | cn_a_reverse()
+            case .underline: result | cn_a_underline()
             }
         }
     }
@@ -104,12 +118,10 @@ final class CursesTerminal {
         for y in 0..<canvas.height {
             for x in 0..<canvas.width {
                 let source = canvas[x, y]
-                let index = Int16(Slot.allCases.firstIndex(of: source.slot)! + 1)
-                let style = SlotStyle.builtIn(source.slot)
-                let attributes = colour ? (style.bold ? cn_a_bold() : cn_a_normal()) : style.monoAttributes
+                let style = styles[Slot.allCases.firstIndex(of: source.slot)!]
                 var wide = Array(source.character.unicodeScalars.prefix(1).map { wchar_t(bitPattern: $0.value) }) + [0]
                 if !unicode && !source.character.isASCII { wide = [wchar_t(UInt8(ascii: "?")), 0] }
-                setcchar(&cell, &wide, attributes, colour ? index : 0, nil)
+                setcchar(&cell, &wide, style.attributes, style.pair, nil)
                 mvwadd_wch(window, Int32(y), Int32(x), &cell)
             }
         }
