@@ -52,7 +52,7 @@ let package = Package(
         .executableTarget(
             name: "RingsideBench",
             dependencies: [
-                "RingsideCore", "RingsideWire", "RingsideEngine", "RingsideTestSupport",
+                "RingsideCore", "RingsideWire", "RingsideEngine", "RingsideTerminal", "RingsideTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ] + nio,
             swiftSettings: swiftSettings),

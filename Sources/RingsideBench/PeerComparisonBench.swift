@@ -57,19 +57,21 @@ struct PeerComparisonBench: AsyncParsableCommand {
     }
 }
 
-/// A curses program (hatop) on a pseudo-terminal that `script` provides; its output is thrown away.
+/// A curses program on a pseudo-terminal that `script` provides; what it writes to the terminal goes to
+/// `typescript` (or nowhere), so its size is the program's terminal traffic.
 final class TerminalChild {
     private let script: ChildProcess
     /// The program itself (the child of `script`), whose CPU is measured.
     let pid: pid_t
 
-    init(executable: String, arguments: [String]) throws {
+    init(executable: String, arguments: [String], rows: Int = 40, columns: Int = 140, typescript: String = "/dev/null") throws {
         var environment = ProcessInfo.processInfo.environment
         environment["TERM"] = "xterm-256color"
+        environment["LANG"] = "C.UTF-8"
         // stty sizes the terminal first: hatop refuses screens under 78x20.
-        let command = "stty rows 40 cols 140; exec \(executable) \(arguments.joined(separator: " "))"
+        let command = "stty rows \(rows) cols \(columns); exec \(executable) \(arguments.joined(separator: " "))"
         script = try ChildProcess(
-            executable: "/usr/bin/script", arguments: ["-qfc", command, "/dev/null"], stdio: .discard, environment: environment)
+            executable: "/usr/bin/script", arguments: ["-qfc", command, typescript], stdio: .discard, environment: environment)
         let deadline = Date().addingTimeInterval(5)
         var found: pid_t?
         while found == nil && Date() < deadline {

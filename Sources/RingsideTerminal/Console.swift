@@ -64,7 +64,7 @@ public enum Console {
             if key == .resize { continue }
             let rows = NodeRows.visible(snapshot, state: state)
             if KeyMap.action(for: key) == .open, state.screen == .overview, !state.editingFilter, !rows.isEmpty {
-                state.screen = .nodeDetail(rows[min(state.selection, rows.count - 1)].endpoint.name)
+                state.screen = .nodeDetail(snapshot.endpoints[rows[min(state.selection, rows.count - 1)]].endpoint.name)
                 continue
             }
             switch state.handle(key, rows: rows.count, pageSize: max(1, height - 10)) {

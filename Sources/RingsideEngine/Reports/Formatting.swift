@@ -4,8 +4,9 @@ import Foundation
 public enum Format {
     public static let none = "—"
 
+    /// "87.3%". Numbers are formatted by hand: `String(format:)` was a large part of composing a frame.
     public static func percent(_ fraction: Double?) -> String {
-        fraction.map { String(format: "%.1f%%", $0 * 100) } ?? none
+        fraction.map { oneDecimal($0 * 100) + "%" } ?? none
     }
 
     /// "45%": for narrow cells next to a bar.
@@ -15,8 +16,15 @@ public enum Format {
 
     public static func rate(_ value: Double?) -> String {
         guard let value else { return none }
-        if value >= 100_000 { return String(format: "%.0fk", value / 1000) }
-        return value >= 100 ? String(format: "%.0f", value) : String(format: "%.1f", value)
+        if value >= 100_000 { return "\(Int((value / 1000).rounded()))k" }
+        return value >= 100 ? "\(Int(value.rounded()))" : oneDecimal(value)
+    }
+
+    /// `value` with one decimal, rounded half away from zero ("2.0", "-0.5").
+    static func oneDecimal(_ value: Double) -> String {
+        guard value.isFinite else { return none }
+        let tenths = Int((abs(value) * 10).rounded())
+        return (value < 0 && tenths > 0 ? "-" : "") + "\(tenths / 10).\(tenths % 10)"
     }
 
     public static func bytes(_ value: UInt64?) -> String {
@@ -32,7 +40,7 @@ public enum Format {
 
     public static func milliseconds(_ value: Double?) -> String {
         guard let value else { return none }
-        return value >= 10 ? String(format: "%.0fms", value) : String(format: "%.1fms", value)
+        return value >= 10 ? "\(Int(value.rounded()))ms" : oneDecimal(value) + "ms"
     }
 
     public static func count(_ value: UInt64?) -> String { value.map(String.init) ?? none }

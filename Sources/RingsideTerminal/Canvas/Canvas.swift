@@ -25,14 +25,17 @@ public struct Canvas: Sendable, Equatable {
     }
 
     /// Writes `text` from (x, y), clipped to `maxWidth` columns and to the canvas; returns the columns used.
+    ///
+    /// One Unicode scalar is one column: every glyph ringside draws is a single scalar of width one, and counting
+    /// scalars instead of grapheme clusters keeps a frame of a thousand nodes cheap.
     @discardableResult
     public mutating func put(_ text: String, x: Int, y: Int, slot: Slot = .body, maxWidth: Int? = nil) -> Int {
         guard y >= 0, y < height, x < width else { return 0 }
         let limit = min(maxWidth ?? width, width - max(x, 0))
         var column = 0
-        for character in text where column < limit {
+        for scalar in text.unicodeScalars where column < limit {
             let target = x + column
-            if target >= 0 { self[target, y] = Cell(character: character, slot: slot) }
+            if target >= 0 { self[target, y] = Cell(character: Character(scalar), slot: slot) }
             column += 1
         }
         return column
@@ -75,20 +78,25 @@ public struct Canvas: Sendable, Equatable {
 }
 
 extension String {
+    /// Columns the text takes on a canvas (one per Unicode scalar, as `Canvas.put` draws it).
+    public var columns: Int { unicodeScalars.count }
+
     /// The text cut to `width` columns, ending in `ellipsis` when it had to be cut.
     public func fitted(to width: Int, ellipsis: Character = "…") -> String {
-        guard count > width else { return self }
-        guard width > 1 else { return String(prefix(max(0, width))) }
-        return String(prefix(width - 1)) + String(ellipsis)
+        guard columns > width else { return self }
+        guard width > 1 else { return String(String.UnicodeScalarView(unicodeScalars.prefix(max(0, width)))) }
+        return String(String.UnicodeScalarView(unicodeScalars.prefix(width - 1))) + String(ellipsis)
     }
 
     /// The text right-aligned in `width` columns (cut when longer).
     public func rightAligned(_ width: Int) -> String {
-        count >= width ? fitted(to: width) : String(repeating: " ", count: width - count) + self
+        let columns = columns
+        return columns >= width ? fitted(to: width) : String(repeating: " ", count: width - columns) + self
     }
 
     /// The text left-aligned in `width` columns (cut when longer).
     public func leftAligned(_ width: Int) -> String {
-        count >= width ? fitted(to: width) : self + String(repeating: " ", count: width - count)
+        let columns = columns
+        return columns >= width ? fitted(to: width) : self + String(repeating: " ", count: width - columns)
     }
 }

@@ -22,7 +22,7 @@ public struct Glyphs: Sendable, Equatable {
         sortAscending: "^", sortDescending: "v", cursor: ">", ascii: true)
 
     /// A sparkline of `values` (fractions 0…1; `nil` is a gap) in `width` columns, newest at the right.
-    public func sparkline(_ values: [Double?], width: Int) -> String {
+    public func sparkline<Values: BidirectionalCollection<Double?>>(_ values: Values, width: Int) -> String {
         let recent = values.suffix(width)
         let line = recent.map { value -> Character in
             guard let value else { return " " }

@@ -82,8 +82,8 @@ public enum ConsoleView {
 
     static func healthCounts(_ snapshot: FleetSnapshot) -> (up: Int, degraded: Int, down: Int) {
         var counts = (up: 0, degraded: 0, down: 0)
-        for endpoint in snapshot.endpoints {
-            switch endpoint.health {
+        for index in snapshot.endpoints.indices {
+            switch snapshot.endpoints[index].health {
             case .up: counts.up += 1
             case .slow, .unknown: counts.degraded += 1
             case .down, .authFailed, .protocolError: counts.down += 1

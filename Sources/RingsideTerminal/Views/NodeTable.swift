@@ -3,18 +3,25 @@ import RingsideEngine
 
 /// The cache-node rows the overview shows: filtered by name, sorted by the chosen column.
 public enum NodeRows {
-    public static func visible(_ snapshot: FleetSnapshot, state: ConsoleState) -> [EndpointState] {
+    /// Positions in `snapshot.endpoints`, in display order. Indices, not states: a frame of a thousand-node fleet
+    /// must not copy a thousand states to sort them.
+    public static func visible(_ snapshot: FleetSnapshot, state: ConsoleState) -> [Int] {
+        let nodes = snapshot.endpoints
         let needle = state.filter.lowercased()
-        let nodes = snapshot.cacheNodes.filter { needle.isEmpty || $0.endpoint.name.lowercased().contains(needle) }
-        let sorted = nodes.sorted { a, b in
+        let rows = nodes.indices.filter { index in
+            nodes[index].endpoint.kind.isCacheNode && (needle.isEmpty || nodes[index].endpoint.name.lowercased().contains(needle))
+        }
+        let sorted = rows.sorted { a, b in
             switch state.sort {
-            case .name: return a.endpoint.name < b.endpoint.name
-            case .health: return (healthRank(a.health), a.endpoint.name) < (healthRank(b.health), b.endpoint.name)
-            case .hitRatio: return (a.interval?.hitRatio ?? -1) < (b.interval?.hitRatio ?? -1)
-            case .ops: return (a.interval?.opsPerSecond ?? -1) < (b.interval?.opsPerSecond ?? -1)
-            case .evictions: return (a.interval?.evictionsPerSecond ?? -1) < (b.interval?.evictionsPerSecond ?? -1)
-            case .memory: return (a.cacheSample?.gauges.memoryFraction ?? -1) < (b.cacheSample?.gauges.memoryFraction ?? -1)
-            case .latency: return (a.latency ?? .zero) < (b.latency ?? .zero)
+            case .name: return nodes[a].endpoint.name < nodes[b].endpoint.name
+            case .health:
+                return (healthRank(nodes[a].health), nodes[a].endpoint.name) < (healthRank(nodes[b].health), nodes[b].endpoint.name)
+            case .hitRatio: return (nodes[a].interval?.hitRatio ?? -1) < (nodes[b].interval?.hitRatio ?? -1)
+            case .ops: return (nodes[a].interval?.opsPerSecond ?? -1) < (nodes[b].interval?.opsPerSecond ?? -1)
+            case .evictions: return (nodes[a].interval?.evictionsPerSecond ?? -1) < (nodes[b].interval?.evictionsPerSecond ?? -1)
+            case .memory:
+                return (nodes[a].cacheSample?.gauges.memoryFraction ?? -1) < (nodes[b].cacheSample?.gauges.memoryFraction ?? -1)
+            case .latency: return (nodes[a].latency ?? .zero) < (nodes[b].latency ?? .zero)
             }
         }
         return state.ascending ? sorted : sorted.reversed()

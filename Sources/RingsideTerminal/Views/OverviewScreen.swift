@@ -51,7 +51,7 @@ enum OverviewScreen {
         let selection = min(state.selection, max(0, nodes.count - 1))
         let offset = max(0, min(selection - nodeBudget + 1, nodeLines - nodeBudget))
         for (index, node) in nodes.enumerated().dropFirst(offset).prefix(nodeBudget) {
-            canvas.drawRow(nodeCells(node, columns: columns, snapshot: snapshot, glyphs: glyphs), columns: columns, y: y, glyphs: glyphs)
+            canvas.drawRow(nodeCells(snapshot.endpoints[node], columns: columns, snapshot: snapshot, glyphs: glyphs), columns: columns, y: y, glyphs: glyphs)
             if index == selection {
                 canvas.put(String(glyphs.cursor), x: 0, y: y, slot: .cursor)
                 canvas.paint(.cursor, y: y)
@@ -73,7 +73,7 @@ enum OverviewScreen {
 
         guard !balancerLines.isEmpty else { return }
         y = rows.upperBound - balancerBudget - 1
-        canvas.put(" BALANCERS \(snapshot.balancers.count)", x: 0, y: y, slot: .title)
+        canvas.put(" BALANCERS \(snapshot.endpoints.count { !$0.endpoint.kind.isCacheNode })", x: 0, y: y, slot: .title)
         y += 1
         for (index, line) in balancerLines.prefix(balancerBudget).enumerated() {
             if index == balancerBudget - 1 && balancerLines.count > balancerBudget {
@@ -106,7 +106,7 @@ enum OverviewScreen {
             TableCell(text: node.endpoint.pool ?? "-", slot: .dim),
             TableCell(text: stale ? "\(node.health.word)*" : node.health.word, slot: Severity.health(node.health)),
             TableCell(text: Format.percent(interval?.hitRatio), slot: Severity.hitRatio(interval?.hitRatio, thresholds)),
-            TableCell(text: glyphs.sparkline(Array(node.history.hitRatio.values), width: trendWidth), slot: .sparkline),
+            TableCell(text: glyphs.sparkline(node.history.hitRatio.values, width: trendWidth), slot: .sparkline),
             TableCell(text: Format.rate(interval?.opsPerSecond), slot: interval == nil ? .dim : .body),
             TableCell(text: Format.rate(interval?.evictionsPerSecond), slot: Severity.evictions(interval?.evictionsPerSecond, thresholds)),
             memory,
@@ -129,7 +129,9 @@ enum BalancerLines {
 
     static func lines(_ snapshot: FleetSnapshot, glyphs: Glyphs) -> [Line] {
         var lines: [Line] = []
-        for balancer in snapshot.balancers {
+        // By index: `for … where` would copy every endpoint's state before testing it.
+        for index in snapshot.endpoints.indices where !snapshot.endpoints[index].endpoint.kind.isCacheNode {
+            let balancer = snapshot.endpoints[index]
             var head: Line = [
                 TableCell(text: " \(balancer.endpoint.kind.rawValue) \(balancer.endpoint.name) ", slot: .title),
                 TableCell(text: "\(balancer.endpoint.address) "),

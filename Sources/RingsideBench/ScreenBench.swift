@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import RingsideCore
+import RingsideEngine
+import RingsideTerminal
+import RingsideTestSupport
+
+/// The console's two figures: composing a 200×60 frame of a 1,000-node fleet, and the bytes the real binary writes
+/// to a pseudo-terminal per refresh with 24 visible nodes, next to hatop refreshing a real HAProxy in the same run.
+struct ScreenBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "screen", abstract: "Frame composition time and terminal bytes per refresh.")
+
+    @Option(help: "Frames composed for the timing.") var frames = 500
+    @Option(help: "Seconds of steady refreshes measured for terminal bytes (after a 5 s warm-up); 0 skips that part.") var seconds = 10
+
+    func run() async throws {
+        try composeFrames()
+        if seconds > 0 { try await terminalBytes() }
+    }
+
+    private func composeFrames() throws {
+        let snapshot = Self.syntheticFleet(nodes: 1000)
+        let context = RenderContext(glyphs: .unicode, clock: "12:00:00", fleetHitRatios: Array(repeating: 0.9, count: 60))
+        var state = ConsoleState()
+        var timings: [Double] = []
+        for frame in 0..<frames {
+            state.selection = frame % 1000
+            let started = ContinuousClock.now
+            let canvas = ConsoleView.render(snapshot, state: state, context: context, width: 200, height: 60)
+            timings.append((ContinuousClock.now - started).secondsDouble * 1000)
+            precondition(canvas.cells.count == 200 * 60)
+        }
+        timings.sort()
+        let median = timings[timings.count / 2], p99 = timings[timings.count * 99 / 100]
+        print(String(format: "compose a 200x60 frame of a 1,000-node fleet: median %.3f ms, p99 %.3f ms over %d frames (target: under 2 ms) %@",
+                     median, p99, frames, median < 2 ? "PASS" : "FAIL"))
+    }
+
+    /// 1,000 memcached nodes in 10 pools, each with an hour of history.
+    static func syntheticFleet(nodes: Int) -> FleetSnapshot {
+        let start = ContinuousClock.now
+        let states = (0..<nodes).map { index -> EndpointState in
+            let endpoint = Endpoint(
+                name: String(format: "cache-%04d", index), kind: .memcached, address: HostPort(host: "10.0.\(index / 250).\(index % 250)", port: 11211),
+                pool: "pool-\(index % 10)")
+            var state = EndpointState(endpoint: endpoint)
+            for tick in 0..<3600 {
+                let t = UInt64(tick)
+                let sample = CacheSample(
+                    takenAt: start + .seconds(tick), counters: CacheCounters(hits: t * 90, misses: t * 10, gets: t * 100, evictions: t),
+                    gauges: CacheGauges(memoryUsedBytes: 40 << 20, memoryLimitBytes: 64 << 20, items: 5000, connections: 20),
+                    identity: ProcessIdentity(uptimeSeconds: 100 + t, instance: "1"))
+                _ = state.record(.cache(sample), latency: .milliseconds(1), at: Date(), thresholds: Thresholds())
+            }
+            return state
+        }
+        return FleetSnapshot(fleet: Fleet(name: "bench", endpoints: states.map(\.endpoint)), endpoints: states, events: [], takenAt: Date())
+    }
+
+    private func terminalBytes() async throws {
+        let fakes = try FakeFleetProcess(count: 24, slowMs: 0)
+        defer { fakes.stop() }
+        let memcached = try Daemons.memcached()
+        let haproxy = try Daemons.haproxy(backends: [
+            HAProxyBackendSpec(name: "be_app", servers: (1...24).map { .init(name: "app-\($0)", port: memcached.port) })
+        ])
+        let directory = try Daemon.scratchDirectory("screen-bench")
+        let fleet = directory.appendingPathComponent("fleet.yaml")
+        let nodes = fakes.ports.enumerated().map { "  - { name: node-\($0.offset), kind: memcached, address: \"127.0.0.1:\($0.element)\", pool: web }" }
+        try (["fleet: bench", "polling: { interval: 1s }", "nodes:"] + nodes).joined(separator: "\n").write(to: fleet, atomically: true, encoding: .utf8)
+        let ringsidePath = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("ringside").path
+        let ringsideOut = directory.appendingPathComponent("ringside.typescript").path
+        let hatopOut = directory.appendingPathComponent("hatop.typescript").path
+        let ringside = try TerminalChild(
+            executable: ringsidePath, arguments: ["--config", fleet.path, "--log-file", directory.appendingPathComponent("log").path],
+            typescript: ringsideOut)
+        let hatop = try TerminalChild(executable: "/usr/bin/hatop", arguments: ["-t", haproxy.address, "-i", "1"], typescript: hatopOut)
+        try await Task.sleep(for: .seconds(5))
+        let before = (size(ringsideOut), size(hatopOut))
+        try await Task.sleep(for: .seconds(seconds))
+        let after = (size(ringsideOut), size(hatopOut))
+        ringside.stop()
+        hatop.stop()
+        let ringsidePerRefresh = Double(after.0 - before.0) / Double(seconds)
+        let hatopPerRefresh = Double(after.1 - before.1) / Double(seconds)
+        print(String(format: "bytes to the terminal per 1 s refresh, steady state, 140x40 pty: ringside %.0f B with 24 nodes (target: under 2 KB) %@; hatop -t %.0f B with 24 servers",
+                     ringsidePerRefresh, ringsidePerRefresh < 2048 ? "PASS" : "FAIL", hatopPerRefresh))
+    }
+
+    private func size(_ path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
+    }
+}
