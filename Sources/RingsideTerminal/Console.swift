@@ -67,7 +67,8 @@ public enum Console {
                 state.screen = .nodeDetail(snapshot.endpoints[rows[min(state.selection, rows.count - 1)]].endpoint.name)
                 continue
             }
-            switch state.handle(key, rows: rows.count, pageSize: max(1, height - 10)) {
+            let scrollable = state.screen == .balancers ? BalancersScreen.lineCount(snapshot, width: width) : rows.count
+            switch state.handle(key, rows: scrollable, pageSize: max(1, height - 10)) {
             case .quit: return nil
             case .pollNow: Task.detached { await engine.pollAllOnce() }
             case .redraw:

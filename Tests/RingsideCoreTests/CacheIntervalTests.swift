@@ -93,3 +93,21 @@ import Testing
         #expect(CacheGauges(memoryUsedBytes: 50, memoryLimitBytes: nil).memoryFraction == nil)
     }
 }
+
+@Suite struct ChartWindowTests {
+    @Test func bucketsEndWithTheNewestValues() {
+        #expect(ChartWindow.means([1, 2, 3, 4, 5, 6], columns: 3) == [1.5, 3.5, 5.5])
+        #expect(ChartWindow.means([1, nil, nil, 4], columns: 2) == [1, 4])
+        #expect(ChartWindow.means([nil, nil], columns: 1) == [nil])
+        #expect(ChartWindow.means([7], columns: 5) == [7])
+        #expect(ChartWindow.means([Double?](), columns: 5) == [])
+    }
+
+    @Test func hitRatioBucketsWeighByReadsNotByInterval() {
+        // A busy second at 10% and a quiet one at 100%: together 20/110, not the 55% a mean would show.
+        let ratios: [Double?] = [0.1, 1.0], reads: [Double?] = [100, 10]
+        #expect(ChartWindow.hitRatios(ratios, reads: reads, columns: 1) == [20.0 / 110.0])
+        #expect(ChartWindow.hitRatios(ratios, reads: reads, columns: 2) == [0.1, 1.0])
+        #expect(ChartWindow.hitRatios([nil, nil], reads: [nil, nil], columns: 1) == [nil])
+    }
+}

@@ -79,4 +79,37 @@ import Testing
         let events = state.record(snapshot("DOWN"), latency: .milliseconds(1), at: Date(), thresholds: thresholds)
         #expect(events.map(\.message) == ["be/s1 UP → DOWN"])
     }
+
+    @Test func crossingAThresholdRaisesOneEventAndRecoveryAnother() {
+        var state = EndpointState(endpoint: node)
+        var hits: UInt64 = 0, misses: UInt64 = 0, tick = 0
+        func poll(hitsPerTick: UInt64, missesPerTick: UInt64) -> [String] {
+            hits += hitsPerTick
+            misses += missesPerTick
+            tick += 1
+            return state.record(sample(tick, hits: hits, misses: misses), latency: .milliseconds(1), at: Date(), thresholds: thresholds)
+                .filter { $0.kind == .threshold }.map(\.message)
+        }
+        #expect(poll(hitsPerTick: 90, missesPerTick: 10).isEmpty)
+        #expect(poll(hitsPerTick: 90, missesPerTick: 10).isEmpty, "90% is fine")
+        #expect(poll(hitsPerTick: 70, missesPerTick: 30) == ["hit ratio 70.0% below 80.0%"])
+        #expect(poll(hitsPerTick: 70, missesPerTick: 30).isEmpty, "no event while it stays there")
+        #expect(poll(hitsPerTick: 50, missesPerTick: 50) == ["hit ratio 50.0% below 60.0%"])
+        #expect(poll(hitsPerTick: 0, missesPerTick: 0).isEmpty, "no reads: no hit ratio, no change")
+        #expect(poll(hitsPerTick: 95, missesPerTick: 5) == ["hit ratio recovered to 95.0%"])
+    }
+
+    @Test func evictionsAndMemoryRaiseEventsWhenTheyStartAndStop() {
+        var state = EndpointState(endpoint: node)
+        func poll(_ tick: Int, evictions: UInt64, used: UInt64) -> [String] {
+            let data = PollData.cache(CacheSample(
+                takenAt: start + .seconds(tick), counters: CacheCounters(hits: 0, misses: 0, evictions: evictions),
+                gauges: CacheGauges(memoryUsedBytes: used, memoryLimitBytes: 100), identity: ProcessIdentity(uptimeSeconds: 100, instance: "1")))
+            return state.record(data, latency: .milliseconds(1), at: Date(), thresholds: thresholds).filter { $0.kind == .threshold }.map(\.message)
+        }
+        #expect(poll(0, evictions: 0, used: 50).isEmpty)
+        #expect(poll(1, evictions: 12, used: 95) == ["evictions started: 12.0/s", "memory 95.0% above 90.0%"])
+        #expect(poll(2, evictions: 20, used: 96).isEmpty)
+        #expect(poll(3, evictions: 20, used: 80) == ["evictions stopped", "memory back to 80.0%"])
+    }
 }

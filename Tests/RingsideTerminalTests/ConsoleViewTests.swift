@@ -19,7 +19,7 @@ import Testing
         #expect(frame.text.unicodeScalars.allSatisfy { $0.isASCII })
     }
 
-    @Test(arguments: [Screen.help, .events, .nodeDetail("mc-2")])
+    @Test(arguments: [Screen.help, .events, .balancers, .nodeDetail("mc-2")])
     func otherScreensGolden(screen: Screen) throws {
         var state = ConsoleState()
         state.screen = screen
@@ -27,6 +27,7 @@ import Testing
         let name = switch screen {
         case .help: "help"
         case .events: "events"
+        case .balancers: "balancers"
         case .nodeDetail: "detail"
         case .overview: "overview"
         }
@@ -83,7 +84,81 @@ import Testing
     }
 }
 
+@Suite struct ScreenBehaviourTests {
+    let context = RenderContext(glyphs: .unicode, clock: "12:00:00")
+
+    @Test func eventsAreFilteredByText() {
+        var snapshot = FleetFixture.snapshot
+        snapshot.events = [
+            FleetEvent(at: FleetFixture.at, endpoint: "mc-2", kind: .threshold, message: "hit ratio 50.0% below 60.0%"),
+            FleetEvent(at: FleetFixture.at, endpoint: "mc-4", kind: .healthChanged, message: "UP → DOWN (connection refused)"),
+            FleetEvent(at: FleetFixture.at, endpoint: "edge", kind: .serverStatusChanged, message: "be_app/app-2 UP → DOWN"),
+        ]
+        var state = ConsoleState()
+        state.screen = .events
+        var text = ConsoleView.render(snapshot, state: state, context: context, width: 80, height: 24).text
+        #expect(text.contains("EVENTS 3") && text.contains("hit ratio 50.0% below 60.0%") && text.contains("app-2"))
+        _ = state.handle(.character("/"), rows: 0, pageSize: 1)
+        #expect(state.screen == .events, "/ filters the screen it is typed on")
+        for character in "down" { _ = state.handle(.character(character), rows: 0, pageSize: 1) }
+        text = ConsoleView.render(snapshot, state: state, context: context, width: 80, height: 24).text
+        #expect(text.contains("EVENTS 2  filter: down"))
+        #expect(!text.contains("hit ratio 50.0%"))
+    }
+
+    @Test func detailChartsFollowTheWindow() {
+        var state = ConsoleState()
+        state.screen = .nodeDetail("mc-1")
+        #expect(ConsoleView.render(FleetFixture.snapshot, state: state, context: context, width: 80, height: 24).text.contains("last minute (w changes)"))
+        _ = state.handle(.character("w"), rows: 0, pageSize: 1)
+        #expect(ConsoleView.render(FleetFixture.snapshot, state: state, context: context, width: 80, height: 24).text.contains("last 10 minutes"))
+        _ = state.handle(.character("w"), rows: 0, pageSize: 1)
+        _ = state.handle(.character("w"), rows: 0, pageSize: 1)
+        #expect(state.chartSpan == .minute)
+    }
+
+    @Test func balancersScreenListsEveryServer() {
+        var state = ConsoleState()
+        state.screen = .balancers
+        let text = ConsoleView.render(FleetFixture.snapshot, state: state, context: context, width: 80, height: 24).text
+        for expected in ["backend be_app UP (roundrobin)", "app-1", "app-2", "DOWN", "L4CON", "app-3", "DRAIN", "pool alpha", "mc-dead", "EJECTED"] {
+            #expect(text.contains(expected), "\(expected) missing")
+        }
+    }
+}
+
 @Suite struct ConsoleStateTests {
+    @Test func commandLineRunsCommandsAndExplainsMistakes() {
+        var state = ConsoleState()
+        func type(_ text: String) -> ConsoleState.Effect {
+            _ = state.handle(.character(":"), rows: 0, pageSize: 1)
+            for character in text { _ = state.handle(.character(character), rows: 0, pageSize: 1) }
+            return state.handle(.enter, rows: 0, pageSize: 1)
+        }
+        #expect(type("sort hit%") == .none && state.sort == .hitRatio)
+        #expect(type("filter mc") == .none && state.filter == "mc")
+        #expect(type("balancers") == .none && state.screen == .balancers)
+        #expect(type("bogus") == .none && state.message == "unknown command 'bogus'; :help lists the commands")
+        #expect(type("sort colour") == .none && state.message?.hasPrefix("sort by one of") == true)
+        #expect(type("poll") == .pollNow)
+        #expect(type("q") == .quit)
+        _ = state.handle(.character(":"), rows: 0, pageSize: 1)
+        _ = state.handle(.character("q"), rows: 0, pageSize: 1)
+        #expect(state.handle(.escape, rows: 0, pageSize: 1) == .none && state.commandLine == nil, "Esc cancels the command")
+    }
+
+    @Test func tabCyclesOverviewEventsBalancers() {
+        var state = ConsoleState()
+        _ = state.handle(.tab, rows: 0, pageSize: 1)
+        #expect(state.screen == .events)
+        _ = state.handle(.tab, rows: 0, pageSize: 1)
+        #expect(state.screen == .balancers)
+        _ = state.handle(.tab, rows: 0, pageSize: 1)
+        #expect(state.screen == .overview)
+        _ = state.handle(.backTab, rows: 0, pageSize: 1)
+        #expect(state.screen == .balancers)
+    }
+
     @Test func movementStaysInBounds() {
         var state = ConsoleState()
         _ = state.handle(.up, rows: 5, pageSize: 3)
@@ -148,5 +223,6 @@ import Testing
         let frame = ConsoleView.render(FleetFixture.snapshot, state: { var s = ConsoleState(); s.screen = .help; return s }(),
                                        context: RenderContext(glyphs: .unicode, clock: "x"), width: 120, height: 40)
         for binding in KeyMap.bindings { #expect(frame.text.contains(binding.description)) }
+        for command in ConsoleState.commands { #expect(frame.text.contains(":" + command.0)) }
     }
 }

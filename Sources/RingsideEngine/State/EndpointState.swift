@@ -21,6 +21,8 @@ public struct EndpointState: Sendable {
     public private(set) var history = NodeHistory()
     /// twemproxy: ejection rules per pool (from the nutcracker config, else the assumed defaults).
     public var ejectionPolicies: [String: TwemproxyEjectionPolicy] = [:]
+    /// Which thresholds the node is past, so an event is raised when one is crossed, not on every poll.
+    private var alerts = ThresholdAlerts()
 
     public init(endpoint: Endpoint, historyCapacity: Int = NodeHistory.defaultCapacity) {
         self.endpoint = endpoint
@@ -53,6 +55,7 @@ public struct EndpointState: Sendable {
                 }
             }
             history.record(interval: interval, gauges: sample.gauges, latency: latency)
+            events += alerts.update(interval: interval, gauges: sample.gauges, thresholds: thresholds).map { event(now, .threshold, $0) }
         }
         events += serverChanges(from: data, to: newData, at: now)
         data = newData
@@ -117,5 +120,47 @@ public struct EndpointState: Sendable {
             let policy = ejectionPolicies[pool.name] ?? .assumed
             return pool.servers.filter { $0.isEjected(nowMicroseconds: now, policy: policy) }.map { (pool.name, $0.name) }
         }
+    }
+}
+
+/// The thresholds a cache node is past, and the words for crossing them.
+struct ThresholdAlerts: Sendable {
+    enum HitRatioLevel: Int, Sendable { case ok, warn, critical }
+
+    var hitRatio = HitRatioLevel.ok
+    var evicting = false
+    var memoryHigh = false
+
+    /// Messages for the thresholds crossed since the last poll (in either direction).
+    mutating func update(interval: CacheInterval?, gauges: CacheGauges, thresholds: Thresholds) -> [String] {
+        var messages: [String] = []
+        // No reads means no hit ratio: the level stays where it was.
+        if let ratio = interval?.hitRatio {
+            let level: HitRatioLevel = ratio < thresholds.hitRatioCritical ? .critical : ratio < thresholds.hitRatioWarn ? .warn : .ok
+            if level != hitRatio {
+                let limit = level == .critical ? thresholds.hitRatioCritical : thresholds.hitRatioWarn
+                messages.append(level == .ok
+                    ? "hit ratio recovered to \(Format.percent(ratio))"
+                    : "hit ratio \(Format.percent(ratio)) below \(Format.percent(limit))")
+                hitRatio = level
+            }
+        }
+        if let rate = interval?.evictionsPerSecond {
+            let now = rate > thresholds.evictionsPerSecondWarn
+            if now != evicting {
+                messages.append(now ? "evictions started: \(Format.rate(rate))/s" : "evictions stopped")
+                evicting = now
+            }
+        }
+        if let fraction = gauges.memoryFraction {
+            let now = fraction > thresholds.memoryFractionWarn
+            if now != memoryHigh {
+                messages.append(now
+                    ? "memory \(Format.percent(fraction)) above \(Format.percent(thresholds.memoryFractionWarn))"
+                    : "memory back to \(Format.percent(fraction))")
+                memoryHigh = now
+            }
+        }
+        return messages
     }
 }

@@ -7,6 +7,8 @@ public struct FleetEvent: Sendable, Equatable {
         case healthChanged = "health"
         case countersReset = "reset"
         case serverStatusChanged = "server"
+        /// A threshold crossed: hit ratio, evictions, memory.
+        case threshold = "alert"
     }
 
     public var at: Date

@@ -12,6 +12,6 @@ public enum Key: Sendable, Hashable {
 /// What a key asks the console to do.
 public enum ConsoleAction: String, Sendable, CaseIterable {
     case quit, help, up, down, pageUp, pageDown, top, bottom, nextScreen, previousScreen, open, back
-    case filter, sortNext, sortPrevious, invertSort, freeze, refresh, redraw
-    case overviewScreen, eventsScreen
+    case filter, sortNext, sortPrevious, invertSort, freeze, refresh, redraw, chartWindow, command
+    case overviewScreen, eventsScreen, balancersScreen
 }

@@ -28,7 +28,14 @@ public enum KeyMap {
         KeyBinding(keys: [.backTab], label: "S-Tab", action: .previousScreen, hint: "Previous", description: "Previous screen", hintPriority: nil),
         KeyBinding(keys: [.character("1")], label: "1", action: .overviewScreen, hint: "Overview", description: "Overview screen", hintPriority: nil),
         KeyBinding(keys: [.character("2")], label: "2", action: .eventsScreen, hint: "Events", description: "Events screen", hintPriority: 5),
-        KeyBinding(keys: [.character("/")], label: "/", action: .filter, hint: "Filter", description: "Filter nodes by name (Esc clears)", hintPriority: 2),
+        KeyBinding(keys: [.character("3")], label: "3", action: .balancersScreen, hint: "Balancers", description: "Balancers: every server", hintPriority: 9),
+        KeyBinding(
+            keys: [.character("/")], label: "/", action: .filter, hint: "Filter",
+            description: "Filter nodes by name, or events by text (Esc clears)", hintPriority: 2),
+        KeyBinding(keys: [.character(":")], label: ":", action: .command, hint: "Command", description: "Command line (:help lists commands)", hintPriority: 10),
+        KeyBinding(
+            keys: [.character("w")], label: "w", action: .chartWindow, hint: "Window",
+            description: "Node detail charts: last minute, ten minutes, hour", hintPriority: nil),
         KeyBinding(keys: [.character("s"), .character(">")], label: "s >", action: .sortNext, hint: "Sort", description: "Sort by the next column", hintPriority: 6),
         KeyBinding(keys: [.character("<")], label: "<", action: .sortPrevious, hint: "Sort back", description: "Sort by the previous column", hintPriority: nil),
         KeyBinding(keys: [.character("I")], label: "I", action: .invertSort, hint: "Invert", description: "Invert the sort order", hintPriority: nil),

@@ -6,7 +6,24 @@ public enum Screen: Sendable, Equatable {
     case overview
     case nodeDetail(String)
     case events
+    case balancers
     case help
+
+    /// The screens Tab cycles through.
+    static let cycle: [Screen] = [.overview, .events, .balancers]
+}
+
+/// How far back the node detail charts reach.
+public enum ChartSpan: Int, Sendable, CaseIterable {
+    case minute = 60, tenMinutes = 600, hour = 3600
+
+    public var label: String {
+        switch self {
+        case .minute: "last minute"
+        case .tenMinutes: "last 10 minutes"
+        case .hour: "last hour"
+        }
+    }
 }
 
 /// The columns the node table sorts by.
@@ -24,6 +41,11 @@ public struct ConsoleState: Sendable, Equatable {
     public var sort: SortKey = .name
     public var ascending = true
     public var paused = false
+    public var chartSpan = ChartSpan.minute
+    /// The `:` command being typed, or `nil`.
+    public var commandLine: String?
+    /// What the last command answered (an error, or the list of commands), shown until the next key.
+    public var message: String?
     public var readOnly = false
     /// A badge saying where the data comes from, e.g. "DEMO"; `nil` for a real fleet.
     public var sourceBadge: String?
@@ -40,6 +62,8 @@ public struct ConsoleState: Sendable, Equatable {
 
     /// Applies a key; `rows` is how many node rows the current snapshot shows (for cursor bounds).
     public mutating func handle(_ key: Key, rows: Int, pageSize: Int) -> Effect {
+        message = nil
+        if commandLine != nil { return editCommand(key) }
         if editingFilter { return editFilter(key) }
         if key == .control("c") { return .quit }
         guard let action = KeyMap.action(for: key) else { return .none }
@@ -55,12 +79,22 @@ public struct ConsoleState: Sendable, Equatable {
         case .open: return .none  // resolved by the console, which knows the selected node's name
         case .back:
             if screen != .overview { screen = .overview } else { filter = "" }
-        case .nextScreen, .previousScreen: screen = screen == .events ? .overview : .events
+        case .nextScreen, .previousScreen:
+            let cycle = Screen.cycle, index = cycle.firstIndex(of: screen) ?? 0
+            screen = cycle[(index + (action == .nextScreen ? 1 : cycle.count - 1)) % cycle.count]
+            selection = 0
         case .overviewScreen: screen = .overview
         case .eventsScreen: screen = .events
+        case .balancersScreen:
+            screen = .balancers
+            selection = 0
         case .filter:
             editingFilter = true
-            screen = .overview
+            if screen != .events { screen = .overview }
+        case .chartWindow:
+            let all = ChartSpan.allCases
+            chartSpan = all[(all.firstIndex(of: chartSpan)! + 1) % all.count]
+        case .command: commandLine = ""
         case .sortNext, .sortPrevious:
             let all = SortKey.allCases
             let index = all.firstIndex(of: sort)!
@@ -69,6 +103,54 @@ public struct ConsoleState: Sendable, Equatable {
         case .freeze: paused.toggle()
         case .refresh: return .pollNow
         case .redraw: return .redraw
+        }
+        return .none
+    }
+
+    /// The commands of the `:` line.
+    public static let commands = [
+        ("q, quit", "quit"), ("help", "the help screen"), ("overview, events, balancers", "go to that screen"),
+        ("filter TEXT", "filter nodes or events"), ("sort COLUMN", "sort nodes by NODE, HEALTH, HIT%, OPS/S, EV/S, MEM or LAT"),
+        ("freeze", "freeze or unfreeze the screen"), ("poll", "poll every endpoint now"),
+    ]
+
+    private mutating func editCommand(_ key: Key) -> Effect {
+        switch key {
+        case .escape: commandLine = nil
+        case .backspace: if commandLine?.isEmpty == false { commandLine?.removeLast() } else { commandLine = nil }
+        case let .character(character): commandLine?.append(character)
+        case .control("c"): return .quit
+        case .enter:
+            let line = commandLine ?? ""
+            commandLine = nil
+            return run(command: line)
+        default: break
+        }
+        return .none
+    }
+
+    /// Runs a `:` command; an unknown one leaves a message saying so.
+    mutating func run(command line: String) -> Effect {
+        let words = line.split(separator: " ", maxSplits: 1).map(String.init)
+        guard let verb = words.first?.lowercased() else { return .none }
+        let argument = words.count > 1 ? words[1] : ""
+        switch verb {
+        case "q", "quit": return .quit
+        case "help": screen = .help
+        case "overview": screen = .overview
+        case "events": screen = .events
+        case "balancers": screen = .balancers
+        case "filter": filter = argument
+        case "freeze": paused.toggle()
+        case "poll": return .pollNow
+        case "sort":
+            guard let key = SortKey.allCases.first(where: { $0.rawValue.lowercased() == argument.lowercased() }) else {
+                message = "sort by one of: \(SortKey.allCases.map(\.rawValue).joined(separator: " "))"
+                return .none
+            }
+            sort = key
+        default:
+            message = "unknown command '\(verb)'; :help lists the commands"
         }
         return .none
     }

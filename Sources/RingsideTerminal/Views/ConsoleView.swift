@@ -31,9 +31,10 @@ public enum ConsoleView {
         let body = 1..<(height - 1)
         switch state.screen {
         case .overview: OverviewScreen.draw(&canvas, snapshot, state: state, context: context, rows: body)
-        case .events: EventsScreen.draw(&canvas, snapshot, context: context, rows: body)
+        case .events: EventsScreen.draw(&canvas, snapshot, state: state, context: context, rows: body)
+        case .balancers: BalancersScreen.draw(&canvas, snapshot, state: state, glyphs: context.glyphs, rows: body)
         case .help: HelpScreen.draw(&canvas, rows: body)
-        case let .nodeDetail(name): NodeDetailScreen.draw(&canvas, snapshot, node: name, context: context, rows: body)
+        case let .nodeDetail(name): NodeDetailScreen.draw(&canvas, snapshot, node: name, span: state.chartSpan, context: context, rows: body)
         }
         HintBar.draw(&canvas, state: state, y: height - 1)
         if context.glyphs.ascii { canvas.transliterateToASCII() }
@@ -70,12 +71,9 @@ public enum ConsoleView {
             "hit \(Format.percent(snapshot.fleetTotals.hitRatio)) " + context.glyphs.sparkline(context.fleetHitRatios, width: 6),
             "\(counts.up) up \(counts.degraded) degraded \(counts.down) down",
             problems == 0 ? "no alerts" : "\(problems) alert\(problems == 1 ? "" : "s")",
-            context.clock,
+            "\(context.clock) every \(DurationText.format(snapshot.fleet.polling.interval))",
         ]
-        if canvas.width >= 110 {
-            parts.insert("ringside", at: 0)
-            parts.append("every \(DurationText.format(snapshot.fleet.polling.interval))")
-        }
+        if canvas.width >= 110 { parts.insert("ringside", at: 0) }
         let text = " " + parts.joined(separator: " \(context.glyphs.vertical) ")
         canvas.put(text.fitted(to: max(0, right - 1), ellipsis: context.glyphs.ellipsis), x: 0, y: 0, slot: .header)
     }

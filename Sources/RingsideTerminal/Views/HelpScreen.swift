@@ -4,11 +4,13 @@ enum HelpScreen {
         canvas.put(" HELP  (? or Esc returns)", x: 0, y: rows.lowerBound, slot: .title)
         let labelWidth = (KeyMap.bindings.map(\.label.count).max() ?? 4) + 2
         let perColumn = rows.count - 2
-        for (index, binding) in KeyMap.bindings.enumerated() {
+        let entries = KeyMap.bindings.map { ($0.label, $0.description) } + ConsoleState.commands.map { (":" + $0.0, $0.1) }
+        for (index, entry) in entries.enumerated() {
             let column = index / max(1, perColumn), row = index % max(1, perColumn)
             let x = 1 + column * (canvas.width / 2), y = rows.lowerBound + 2 + row
-            canvas.put(binding.label.leftAligned(labelWidth), x: x, y: y, slot: .hintKey)
-            canvas.put(binding.description, x: x + labelWidth, y: y, slot: .body, maxWidth: canvas.width / 2 - labelWidth - 1)
+            let width = max(labelWidth, entry.0.columns + 2)
+            canvas.put(entry.0.leftAligned(width), x: x, y: y, slot: .hintKey)
+            canvas.put(entry.1, x: x + width, y: y, slot: .body, maxWidth: canvas.width / 2 - width - 1)
         }
     }
 }

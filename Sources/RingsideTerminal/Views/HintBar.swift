@@ -3,6 +3,15 @@
 enum HintBar {
     static func draw(_ canvas: inout Canvas, state: ConsoleState, y: Int) {
         canvas.fill(row: y, slot: .hintText)
+        if let line = state.commandLine {
+            let x = canvas.put(" :", x: 0, y: y, slot: .hintKey)
+            canvas.put(" \(line)_   Enter run  Esc cancel  (:help lists commands)", x: x, y: y, slot: .hintText)
+            return
+        }
+        if let message = state.message {
+            canvas.put(" \(message)", x: 0, y: y, slot: .warn)
+            return
+        }
         if state.editingFilter {
             var x = canvas.put(" / ", x: 0, y: y, slot: .hintKey)
             x += canvas.put(" filter: \(state.filter)_", x: x, y: y, slot: .hintText)

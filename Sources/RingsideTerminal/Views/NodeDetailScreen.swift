@@ -3,7 +3,9 @@ import RingsideEngine
 
 /// One node: every polled field and the recent history of its key metrics.
 enum NodeDetailScreen {
-    static func draw(_ canvas: inout Canvas, _ snapshot: FleetSnapshot, node name: String, context: RenderContext, rows: Range<Int>) {
+    static func draw(
+        _ canvas: inout Canvas, _ snapshot: FleetSnapshot, node name: String, span: ChartSpan, context: RenderContext, rows: Range<Int>
+    ) {
         guard let node = snapshot.endpoints.first(where: { $0.endpoint.name == name }) else {
             canvas.put(" \(name) is no longer in the fleet (Esc returns)", x: 0, y: rows.lowerBound, slot: .warn)
             return
@@ -15,13 +17,17 @@ enum NodeDetailScreen {
         y += 2
         let chartWidth = canvas.width - 24
         let history = node.history
-        let maxOps = history.opsPerSecond.values.compactMap { $0 }.max() ?? 0
-        let maxEvictions = history.evictionsPerSecond.values.compactMap { $0 }.max() ?? 0
+        // The window in polls; every chart column covers an equal share of it.
+        let polls = max(1, Int((Double(span.rawValue) / snapshot.fleet.polling.interval.secondsDouble).rounded()))
+        func window(_ series: BoundedSeries) -> [Double?] { Array(series.values.suffix(polls)) }
+        let ops = ChartWindow.means(window(history.opsPerSecond), columns: chartWidth)
+        let evictions = ChartWindow.means(window(history.evictionsPerSecond), columns: chartWidth)
         let charts: [(String, [Double?], String)] = [
-            ("hit ratio", Array(history.hitRatio.values), Format.percent(node.interval?.hitRatio)),
-            ("ops/s", normalised(history.opsPerSecond.values, to: maxOps), Format.rate(node.interval?.opsPerSecond)),
-            ("evictions/s", normalised(history.evictionsPerSecond.values, to: maxEvictions), Format.rate(node.interval?.evictionsPerSecond)),
-            ("memory", Array(history.memoryFraction.values), Format.percent(node.cacheSample?.gauges.memoryFraction)),
+            ("hit ratio", ChartWindow.hitRatios(window(history.hitRatio), reads: window(history.reads), columns: chartWidth),
+             Format.percent(node.interval?.hitRatio)),
+            ("ops/s", normalised(ops), Format.rate(node.interval?.opsPerSecond)),
+            ("evictions/s", normalised(evictions), Format.rate(node.interval?.evictionsPerSecond)),
+            ("memory", ChartWindow.means(window(history.memoryFraction), columns: chartWidth), Format.percent(node.cacheSample?.gauges.memoryFraction)),
         ]
         for (title, values, now) in charts where y < rows.upperBound {
             canvas.put(" " + title.leftAligned(12), x: 0, y: y, slot: .body)
@@ -29,7 +35,7 @@ enum NodeDetailScreen {
             canvas.put(context.glyphs.sparkline(values, width: chartWidth), x: 23, y: y, slot: .sparkline)
             y += 1
         }
-        canvas.put(" last \(min(history.hitRatio.values.count, chartWidth)) polls, newest at the right", x: 0, y: y, slot: .dim)
+        canvas.put(" \(span.label) (w changes), newest at the right; ops and evictions scaled to their peak", x: 0, y: y, slot: .dim)
         y += 2
         guard let sample = node.cacheSample else { return }
         var fields: [(String, String)] = [
@@ -53,7 +59,9 @@ enum NodeDetailScreen {
         }
     }
 
-    private static func normalised<S: Sequence>(_ values: S, to maximum: Double) -> [Double?] where S.Element == Double? {
-        values.map { value in value.map { maximum > 0 ? $0 / maximum : 0 } }
+    /// Values scaled to their peak, for a chart of rates.
+    private static func normalised(_ values: [Double?]) -> [Double?] {
+        let maximum = values.compactMap { $0 }.max() ?? 0
+        return values.map { value in value.map { maximum > 0 ? $0 / maximum : 0 } }
     }
 }
