@@ -13,9 +13,48 @@ struct ScreenBench: AsyncParsableCommand {
     @Option(help: "Frames composed for the timing.") var frames = 500
     @Option(help: "Seconds of steady refreshes measured for terminal bytes (after a 5 s warm-up); 0 skips that part.") var seconds = 10
 
+    @Option(help: "Key presses timed while 100 endpoints hang; 0 skips that part.") var keyPresses = 20
+
     func run() async throws {
         try composeFrames()
         if seconds > 0 { try await terminalBytes() }
+        if keyPresses > 0 { try await inputWhileEndpointsHang() }
+    }
+
+    /// The real binary in tmux with 100 endpoints that accept and never answer (and one real memcached): the time
+    /// from a key press to the screen showing its effect, read by polling the pane every 2 ms.
+    private func inputWhileEndpointsHang() async throws {
+        var hung: [FakeServer] = []
+        for _ in 0..<100 { hung.append(try await FakeServer(.silent)) }
+        let memcached = try Daemons.memcached()
+        let directory = try Daemon.scratchDirectory("input-bench")
+        let fleet = directory.appendingPathComponent("fleet.yaml")
+        let nodes = ["  - { name: alive, kind: memcached, address: \"\(memcached.address)\" }"]
+            + hung.enumerated().map { "  - { name: hung-\($0.offset), kind: memcached, address: \"\($0.element.address)\" }" }
+        try (["fleet: hung", "polling: { interval: 1s, timeout: 10s }", "nodes:"] + nodes).joined(separator: "\n")
+            .write(to: fleet, atomically: true, encoding: .utf8)
+        let ringside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("ringside").path
+        let session = try TmuxSession(command: "\(ringside) --config \(fleet.path)", width: 120, height: 40)
+        guard await session.waitFor(timeout: .seconds(10), { $0.contains("alive") && $0.contains("UP") }).held else {
+            throw ValidationError("the console did not come up")
+        }
+        var latencies: [Double] = []
+        for press in 0..<keyPresses {
+            let showing = press % 2 == 0 ? "HELP" : "CACHE NODES"
+            let started = ContinuousClock.now
+            session.send("?")
+            while !session.capture().contains(showing) {
+                guard ContinuousClock.now - started < .seconds(2) else { break }
+                try await Task.sleep(for: .milliseconds(2))
+            }
+            latencies.append((ContinuousClock.now - started).secondsDouble * 1000)
+        }
+        session.send("q")
+        for server in hung { await server.stop() }
+        latencies.sort()
+        let median = latencies[latencies.count / 2], worst = latencies.last!
+        print(String(format: "key press to screen while 100 endpoints hang (tmux, polled every 2 ms, capture included): median %.1f ms, worst %.1f ms over %d presses (target: within 50 ms) %@",
+                     median, worst, keyPresses, worst <= 50 ? "PASS" : "FAIL"))
     }
 
     private func composeFrames() throws {

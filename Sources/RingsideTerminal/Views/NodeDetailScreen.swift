@@ -36,7 +36,13 @@ enum NodeDetailScreen {
             y += 1
         }
         canvas.put(" \(span.label) (w changes), newest at the right; ops and evictions scaled to their peak", x: 0, y: y, slot: .dim)
-        y += 2
+        y += 1
+        // The node's last events: its errors, resets and threshold crossings, newest first.
+        for event in snapshot.events.reversed().filter({ $0.endpoint == name }).prefix(3) where y < rows.upperBound {
+            canvas.put(" " + event.message, x: 0, y: y, slot: EventsScreen.slot(for: event))
+            y += 1
+        }
+        y += 1
         guard let sample = node.cacheSample else { return }
         var fields: [(String, String)] = [
             ("hits", Format.count(sample.counters.hits)), ("misses", Format.count(sample.counters.misses)),

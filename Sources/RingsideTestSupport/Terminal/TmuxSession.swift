@@ -7,15 +7,15 @@ import Glibc
 ///
 /// tmux is driven through `system()` with its output in a file: Foundation's `Process` never sees `new-session`
 /// exit, because the tmux server it forks inherits the pipe (swiftlang/swift-corelibs-foundation#4795).
-final class TmuxSession {
-    static var isAvailable: Bool {
+public final class TmuxSession {
+    public static var isAvailable: Bool {
         ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"].contains { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    let directory: URL
+    public let directory: URL
     private let socket: String
 
-    init(command: String, width: Int = 80, height: Int = 24, environment: [String: String] = [:]) throws {
+    public init(command: String, width: Int = 80, height: Int = 24, environment: [String: String] = [:]) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("ringside-tmux-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         socket = directory.appendingPathComponent("tmux.sock").path
@@ -34,17 +34,17 @@ final class TmuxSession {
     }
 
     /// The screen as text (`escapes`: with attributes and colours as escape sequences).
-    func capture(escapes: Bool = false) -> String { tmux("capture-pane -p \(escapes ? "-e " : "")-t app") }
+    public func capture(escapes: Bool = false) -> String { tmux("capture-pane -p \(escapes ? "-e " : "")-t app") }
 
-    func send(_ keys: String...) { _ = tmux("send-keys -t app \(keys.map(Self.quote).joined(separator: " "))") }
+    public func send(_ keys: String...) { _ = tmux("send-keys -t app \(keys.map(Self.quote).joined(separator: " "))") }
 
-    func resize(width: Int, height: Int) { _ = tmux("resize-window -t app -x \(width) -y \(height)") }
+    public func resize(width: Int, height: Int) { _ = tmux("resize-window -t app -x \(width) -y \(height)") }
 
-    var isRunning: Bool { tmux("list-sessions").contains("app:") }
+    public var isRunning: Bool { tmux("list-sessions").contains("app:") }
 
     /// Polls the screen every 50 ms until `condition` holds; returns the last screen and whether it held.
     @discardableResult
-    func waitFor(timeout: Duration = .seconds(5), _ condition: (String) -> Bool) async -> (held: Bool, screen: String) {
+    public func waitFor(timeout: Duration = .seconds(5), _ condition: (String) -> Bool) async -> (held: Bool, screen: String) {
         let deadline = ContinuousClock.now + timeout
         var screen = capture()
         while !condition(screen) {
@@ -56,7 +56,7 @@ final class TmuxSession {
     }
 
     /// Waits until the session has ended (the program exited), 5 s at most.
-    func waitForExit() async -> Bool {
+    public func waitForExit() async -> Bool {
         let deadline = ContinuousClock.now + .seconds(5)
         while isRunning {
             guard ContinuousClock.now < deadline else { return false }
@@ -71,5 +71,5 @@ final class TmuxSession {
         return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
     }
 
-    static func quote(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+    public static func quote(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 }
