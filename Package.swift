@@ -7,6 +7,7 @@ import PackageDescription
 /// - `RingsideEngine`: pollers, health, fleet snapshots and reports.
 /// - `RingsideTerminal`: the console; views draw into an in-memory canvas, and only its backend imports ncurses.
 /// - `ringside`: the thin executable.
+/// `RingsideDemo` is the living fleet behind `ringside demo` (simulated servers speaking the real protocols).
 /// `RingsideTestSupport` (real daemons, fake servers, traffic) serves the tests and `ringside-bench`.
 
 /// Nonisolated async functions run on their caller's executor (SE-0461), so a poll that starts on an endpoint's
@@ -44,10 +45,12 @@ let package = Package(
         .executableTarget(
             name: "ringside",
             dependencies: [
-                "RingsideCore", "RingsideEngine", "RingsideTerminal", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "RingsideCore", "RingsideEngine", "RingsideTerminal", "RingsideDemo",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
+        .target(name: "RingsideDemo", dependencies: ["RingsideCore"] + nio, swiftSettings: swiftSettings),
         .target(name: "RingsideTestSupport", dependencies: ["RingsideCore", "RingsideWire"] + nio, swiftSettings: swiftSettings),
         .executableTarget(
             name: "RingsideBench",
@@ -60,6 +63,7 @@ let package = Package(
         .testTarget(
             name: "RingsideWireTests", dependencies: ["RingsideWire", "RingsideTestSupport"], resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings),
+        .testTarget(name: "RingsideDemoTests", dependencies: ["RingsideDemo", "RingsideWire", "RingsideTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "RingsideEngineTests", dependencies: ["RingsideEngine", "RingsideTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "RingsideTerminalTests", dependencies: ["RingsideTerminal", "RingsideWire"], exclude: ["__Snapshots__"], swiftSettings: swiftSettings),
         .testTarget(name: "ringsideTests", dependencies: ["RingsideTestSupport", "ringside"], swiftSettings: swiftSettings),

@@ -45,7 +45,9 @@ struct FleetOptions: ParsableArguments {
 
 /// Said whenever a command needs a fleet and none was given.
 let howToGiveAFleet = """
-    ringside needs a fleet to watch. Give it one of:
+    ringside needs a fleet to watch. Try the built-in demo fleet first:
+      ringside demo
+    or give it a real one:
       ringside status --config fleet.yaml            a fleet file (see README.md for an example)
       ringside status --memcached 127.0.0.1:11211    ad-hoc targets: --memcached, --redis, --haproxy, --twemproxy
     or put a fleet file at ./ringside.yaml or ~/.config/ringside/fleet.yaml.

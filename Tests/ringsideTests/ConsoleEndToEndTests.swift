@@ -7,6 +7,37 @@ import Testing
     if: TmuxSession.isAvailable && DaemonKind.memcached.shouldRunLiveTests,
     "needs tmux and memcached: apt-get install tmux memcached"))
 struct ConsoleEndToEndTests {
+    // `ringside demo`: the README's first command (in this serialized suite with every other tmux test).
+    @Test func theDemoShowsMovingNumbersWithinFiveSecondsAndQuitsCleanly() async throws {
+        let session = try TmuxSession(command: "\(RingsideBinary.url.path) demo --seed 3")
+        let first = await session.waitFor(timeout: .seconds(5)) { screen in
+            screen.contains("DEMO") && screen.split(separator: "\n").contains { $0.contains("mc-1") && $0.contains("%") && !$0.contains(" — ") }
+        }
+        #expect(first.held, "\(first.screen)")
+        let hitColumn = { (screen: String) in screen.split(separator: "\n").first { $0.contains("Σ demo") }.map(String.init) ?? "" }
+        let moved = await session.waitFor(timeout: .seconds(5)) { hitColumn($0) != hitColumn(first.screen) }
+        #expect(moved.held, "the numbers did not move: \(moved.screen)")
+        #expect(moved.screen.contains("twemproxy twem") && moved.screen.contains(" UP "))
+        session.send("q")
+        #expect(await session.waitForExit())
+    }
+
+    @Test func serveRunsTheFleetForAnotherTerminal() async throws {
+        let directory = try Daemon.scratchDirectory("demo-serve")
+        let fleetFile = directory.appendingPathComponent("fleet.yaml").path
+        let server = try ChildProcess(
+            executable: RingsideBinary.url.path, arguments: ["demo", "--serve", "--nodes", "3"],
+            stdio: .files(stdout: fleetFile, stderr: directory.appendingPathComponent("err").path))
+        defer { server.stop() }
+        let deadline = ContinuousClock.now + .seconds(5)
+        while (try? String(contentsOfFile: fleetFile, encoding: .utf8))?.contains("balancers:") != true, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let status = try await RingsideBinary.run(["status", "--config", fleetFile, "--interval", "300ms"])
+        #expect(status.status == 0, "\(status.stdout)\(status.stderr)")
+        #expect(status.stdout.contains("mc-3") && status.stdout.contains("pool demo"))
+    }
+
     func fleetFile(_ nodes: [(String, Daemon)], interval: String = "300ms") throws -> String {
         let directory = try Daemon.scratchDirectory("e2e-fleet")
         let file = directory.appendingPathComponent("fleet.yaml")
@@ -118,6 +149,13 @@ struct ConsoleEndToEndTests {
         let result = try await RingsideBinary.run(["--memcached", "127.0.0.1:1"], environment: ["TERM": term])
         #expect(result.status == 2)
         #expect(result.stderr.contains("cannot run the console on TERM=\(term)"))
+    }
+
+    @Test func withoutAFleetTheDemoIsOffered() async throws {
+        let empty = try Daemon.scratchDirectory("nofleet-demo")
+        let result = try await RingsideBinary.run([], environment: ["HOME": empty.path, "XDG_CONFIG_HOME": ""], directory: empty)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("ringside demo"))
     }
 
     @Test func aBadThemeIsRefusedWithFileLineAndSlot() async throws {

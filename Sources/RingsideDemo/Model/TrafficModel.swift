@@ -1,0 +1,65 @@
+import RingsideCore
+
+/// What the demo's applications do, deterministic for a seed: requests for Zipf-distributed keys, mostly reads;
+/// a read that misses goes to the slow origin and then fills the cache (cache-aside); writes replace the value.
+/// Keys are routed to nodes by jump consistent hashing of the key.
+struct TrafficModel: Sendable {
+    struct Settings: Sendable {
+        var seed: UInt64 = 1
+        var keys = 20_000
+        var skew = 1.0
+        /// Requests per second across the fleet.
+        var rate = 2_000.0
+        var readFraction = 0.9
+        var valueBytes = 600
+        /// TTLs are spread between these bounds, in seconds.
+        var ttl: ClosedRange<Double> = 60...600
+    }
+
+    let settings: Settings
+    private var random: SeededRandom
+    private let popularity: ZipfKeys
+    private var carry = 0.0
+    /// Simulated seconds since the start.
+    private(set) var now = 0.0
+    /// Reads the origin served because the cache missed.
+    private(set) var originFetches: UInt64 = 0
+
+    init(settings: Settings) {
+        self.settings = settings
+        random = SeededRandom(seed: settings.seed)
+        popularity = ZipfKeys(keys: settings.keys, skew: settings.skew)
+    }
+
+    /// Runs `seconds` of traffic against `nodes` (the down ones refuse it, as a dead server would).
+    mutating func advance(by seconds: Double, nodes: [SimulatedNode]) {
+        now += seconds
+        carry += settings.rate * seconds
+        let requests = Int(carry)
+        carry -= Double(requests)
+        guard !nodes.isEmpty else { return }
+        for _ in 0..<requests {
+            let key = "key:\(popularity.next(using: &random))"
+            let node = nodes[JumpHash.bucket(FNV1a.hash64(key.utf8), buckets: nodes.count)]
+            let isRead = Double.random(in: 0..<1, using: &random) < settings.readFraction
+            let ttl = Double.random(in: settings.ttl, using: &random)
+            let value = [UInt8](repeating: 120, count: settings.valueBytes)
+            // The store needs the generator inside the node's lock; it is handed in and taken back.
+            var random = self.random
+            let missed = node.state.withLock { state -> Bool in
+                guard state.alive else { return isRead }  // a dead cache sends every read to the origin
+                state.proxiedRequests += 1
+                if isRead, state.store.get(key, now: now) != nil { return false }
+                state.store.set(key, value: value, ttl: ttl, now: now, random: &random)
+                return isRead
+            }
+            self.random = random
+            if missed { originFetches += 1 }
+        }
+        for node in nodes {
+            var random = self.random
+            node.state.withLock { $0.store.expire(now: now, budget: 20, random: &random) }
+            self.random = random
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import RingsideCore
+import RingsideEngine
+import RingsideTerminal
+
+/// How the console looks and behaves, for `ringside` and `ringside demo`.
+struct ConsoleFlags: ParsableArguments {
+    @Flag(help: "Refuse every action that would change a server (shown as READ-ONLY).")
+    var readOnly = false
+
+    @Flag(help: "ASCII only: no box drawing, blocks or braille (automatic when the locale is not UTF-8).")
+    var ascii = false
+
+    @Flag(help: "No colours, attributes only (also when NO_COLOR is set).")
+    var noColor = false
+
+    @Option(help: "Theme name (default, light, solarized-dark, high-contrast, monochrome) or path to a theme file; also RINGSIDE_THEME.")
+    var theme: String?
+
+    @Option(help: "Log file (default: $XDG_STATE_HOME/ringside/ringside.log).")
+    var logFile: String?
+
+    /// Polls `fleet` and runs the console until the operator leaves; a signal exits with 128 + its number after the
+    /// terminal was restored.
+    func open(_ fleet: Fleet, ejectionPolicies: [String: [String: TwemproxyEjectionPolicy]], badge: String?) async throws {
+        let theme = try ThemeLoader.load(theme)
+        let engine = PollEngine(fleet: fleet, ejectionPolicies: ejectionPolicies, logger: try makeLogger(path: logFile))
+        let options = ConsoleOptions(
+            ascii: ascii, monochrome: noColor || ConsoleOptions.noColorRequested(), readOnly: readOnly, theme: theme, sourceBadge: badge)
+        let ended: Int32?
+        do {
+            ended = try Console.run(engine: engine, options: options)
+        } catch {
+            await engine.stop()
+            FileHandle.standardError.write(Data("ringside: \(error)\\n".utf8))
+            throw ExitCode(2)
+        }
+        await engine.stop()
+        if let ended, ended != 0 { throw ExitCode(128 + ended) }
+    }
+}

@@ -1,0 +1,67 @@
+import RingsideCore
+import RingsideTestSupport
+import RingsideWire
+import Testing
+@testable import RingsideDemo
+
+/// One test body, two back ends: what ringside reads from the simulated servers must match what it reads from the
+/// real daemons, so the demo cannot drift from real behaviour unnoticed.
+@Suite struct SimulatedServerTests {
+    enum Backend: String, CaseIterable { case real, simulated }
+
+    let limits = WireLimits(connectTimeout: .seconds(2), requestTimeout: .seconds(2))
+
+    /// A memcached to test against: the real daemon, or a simulated node.
+    func memcached(_ backend: Backend) async throws -> (port: Int, keepAlive: Any) {
+        switch backend {
+        case .real:
+            let daemon = try Daemons.memcached()
+            return (daemon.port, daemon)
+        case .simulated:
+            let server = try await SimulatedMemcachedServer(node: SimulatedNode(name: "sim", limitBytes: 64 << 20, pid: 7), clock: { 0 })
+            return (server.port, server)
+        }
+    }
+
+    @Test(.enabled(if: DaemonKind.memcached.shouldRunLiveTests, "memcached is not installed: apt-get install memcached"),
+          arguments: Backend.allCases)
+    func memcachedCountsExactlyTheGeneratedHitsAndMisses(backend: Backend) async throws {
+        let (port, keepAlive) = try await memcached(backend)
+        let client = MemcachedClient(host: "127.0.0.1", port: port, limits: limits)
+        let before = try await client.poll()
+        try await CacheTraffic.memcached(port: port, hits: 70, misses: 30)
+        let after = try await client.poll()
+        guard case let .interval(interval) = CacheInterval.between(before, after) else { Issue.record("no interval"); return }
+        #expect(interval.hits == 70 && interval.misses == 30)
+        #expect(after.gauges.memoryLimitBytes == 64 << 20)
+        #expect(after.gauges.items == 1)
+        #expect(after.details["version"]?.hasPrefix("1.6") == true)
+        #expect(after.details["item_size_max"] == "1048576")
+        #expect(after.unavailable.isEmpty)
+        await client.close()
+        withExtendedLifetime(keepAlive) {}
+    }
+
+    @Test(.enabled(if: DaemonKind.memcached.shouldRunLiveTests, "memcached is not installed: apt-get install memcached"),
+          arguments: Backend.allCases)
+    func memcachedAnswersAnUnknownCommandWithError(backend: Backend) async throws {
+        let (port, keepAlive) = try await memcached(backend)
+        let connection = try await WireConnection.connect(to: "127.0.0.1", port: port, limits: limits)
+        let reply = try await connection.exchange(Array("bogus\r\n".utf8), framing: MemcachedFraming.singleLine)
+        #expect(reply == [Array("ERROR\r\n".utf8)])
+        await connection.close()
+        withExtendedLifetime(keepAlive) {}
+    }
+
+    @Test func simulatedTwemproxyStatsParseLikeNutcrackers() async throws {
+        let nodes = [SimulatedNode(name: "mc-1", limitBytes: 1 << 20, pid: 1), SimulatedNode(name: "mc-2", limitBytes: 1 << 20, pid: 2)]
+        nodes[0].state.withLock { $0.proxiedRequests = 42 }
+        let server = try await SimulatedTwemproxyServer(pool: "demo", nodes: nodes, started: .now)
+        let snapshot = try await TwemproxyClient(host: "127.0.0.1", port: server.port, limits: limits).poll()
+        #expect(snapshot.version == "0.5.0")
+        #expect(snapshot.pools.map(\.name) == ["demo"])
+        #expect(snapshot.pools[0].servers.map(\.name) == ["mc-1", "mc-2"])
+        #expect(snapshot.pools[0].servers[0].requests == 42)
+        await server.stop()
+    }
+}
