@@ -10,6 +10,8 @@ public final class DemoFleet: Sendable {
         public var nodes = 6
         public var skew = 1.0
         public var rate = 2_000.0
+        /// Distinct keys the applications use.
+        public var keys = 20_000
         public var memoryMB = 8
 
         public init() {}
@@ -17,7 +19,9 @@ public final class DemoFleet: Sendable {
 
     public let fleet: Fleet
     private let nodes: [SimulatedNode]
-    private let memcachedServers: [SimulatedMemcachedServer]
+    /// By node name; a restart replaces a node's server.
+    private let memcachedServers: Mutex<[String: SimulatedMemcachedServer]>
+    private let clock: @Sendable () -> Double
     private let proxy: SimulatedTwemproxyServer
     private let traffic: LiveTraffic
     private let driver = Mutex<Task<Void, Never>?>(nil)
@@ -31,6 +35,7 @@ public final class DemoFleet: Sendable {
         settings.seed = options.seed
         settings.skew = options.skew
         settings.rate = options.rate
+        settings.keys = options.keys
         let traffic = LiveTraffic(TrafficModel(settings: settings))
         let clock: @Sendable () -> Double = { traffic.model.withLock { $0.now } }
         var servers: [SimulatedMemcachedServer] = []
@@ -41,15 +46,19 @@ public final class DemoFleet: Sendable {
         } + [Endpoint(name: "twem", kind: .twemproxy, address: HostPort(host: "127.0.0.1", port: proxy.port))]
         let fleet = DemoFleet(
             fleet: Fleet(name: "demo (seed \(options.seed))", endpoints: endpoints), nodes: nodes, servers: servers, proxy: proxy,
-            traffic: traffic)
+            traffic: traffic, clock: clock)
         fleet.startTraffic()
         return fleet
     }
 
-    private init(fleet: Fleet, nodes: [SimulatedNode], servers: [SimulatedMemcachedServer], proxy: SimulatedTwemproxyServer, traffic: LiveTraffic) {
+    private init(
+        fleet: Fleet, nodes: [SimulatedNode], servers: [SimulatedMemcachedServer], proxy: SimulatedTwemproxyServer, traffic: LiveTraffic,
+        clock: @escaping @Sendable () -> Double
+    ) {
         self.fleet = fleet
         self.nodes = nodes
-        memcachedServers = servers
+        memcachedServers = Mutex(Dictionary(uniqueKeysWithValues: servers.map { ($0.node.name, $0) }))
+        self.clock = clock
         self.proxy = proxy
         self.traffic = traffic
     }
@@ -85,9 +94,125 @@ public final class DemoFleet: Sendable {
 
     public func stop() async {
         driver.withLock { $0?.cancel() }
-        for server in memcachedServers { await server.stop() }
+        for server in memcachedServers.withLock({ Array($0.values) }) { await server.stop() }
         await proxy.stop()
     }
+
+    /// The drill commands, for the console's `:` line and for `--scenario` timelines.
+    public static let commands: [(String, String)] = [
+        ("kill NODE", "stop a node: connections refused, its reads go to the origin"),
+        ("restart NODE", "bring a killed node back on its port, with a cold cache"),
+        ("hang NODE", "the node accepts and never answers"),
+        ("slow NODE MS", "the node answers after MS milliseconds"),
+        ("garbage NODE", "the node answers bytes that are not memcached"),
+        ("heal NODE", "the node answers normally again"),
+        ("hotkey [SHARE] [SECONDS]", "a share of all requests hits one key (default 0.3 for 60 s)"),
+        ("spike FACTOR [SECONDS]", "multiply the request rate (default for 30 s)"),
+        ("expire [COUNT]", "the most popular keys expire at once (default 500): a stampede on the origin"),
+    ]
+
+    /// Scripted drills for `--scenario`: commands at seconds after the start.
+    public static let scenarios: [String: [(seconds: Double, command: String)]] = [
+        "node-failure": [(15, "kill mc-2"), (45, "restart mc-2")],
+        "stampede": [(20, "expire 2000")],
+        "hot-key": [(10, "hotkey 0.4 60")],
+        "spike": [(10, "spike 3 30")],
+        "slow-node": [(10, "slow mc-3 300"), (40, "heal mc-3")],
+        "hung-node": [(10, "hang mc-3"), (40, "heal mc-3")],
+        "garbage-node": [(10, "garbage mc-3"), (40, "heal mc-3")],
+    ]
+
+    /// Plays a scenario's commands at their times, in the background.
+    public func play(scenario name: String) throws {
+        guard let steps = Self.scenarios[name] else {
+            throw DemoError("unknown scenario '\(name)'; scenarios: \(Self.scenarios.keys.sorted().joined(separator: ", "))")
+        }
+        Task.detached {
+            let start = ContinuousClock.now
+            for step in steps {
+                try? await Task.sleep(until: start + .milliseconds(Int(step.seconds * 1000)), clock: .continuous)
+                _ = await self.run(step.command)
+            }
+        }
+    }
+
+    /// Runs a drill command; the answer says what happened, or `nil` when `line` is not a drill command.
+    public func run(_ line: String) async -> String? {
+        let words = line.split(separator: " ").map(String.init)
+        guard let verb = words.first else { return nil }
+        func node() -> SimulatedNode? { words.count > 1 ? nodes.first { $0.name == words[1] } : nil }
+        func number(_ index: Int, default value: Double) -> Double { words.count > index ? Double(words[index]) ?? value : value }
+        switch verb {
+        case "kill", "restart", "hang", "slow", "garbage", "heal":
+            guard let node = node() else { return "\(verb) which node? (\(nodes.map(\.name).joined(separator: ", ")))" }
+            return await drill(verb, node, milliseconds: Int(number(2, default: 300)))
+        case "hotkey":
+            let share = min(1, max(0, number(1, default: 0.3))), seconds = number(2, default: 60)
+            traffic.model.withLock { $0.hotKey = ("key:hot", share, $0.now + seconds) }
+            return "hot key: \(Int(share * 100))% of requests go to key:hot for \(Int(seconds)) s"
+        case "spike":
+            let factor = max(1, number(1, default: 3)), seconds = number(2, default: 30)
+            traffic.model.withLock { $0.spike = (factor, $0.now + seconds) }
+            return "traffic ×\(factor) for \(Int(seconds)) s"
+        case "expire":
+            let count = Int(number(1, default: 500))
+            let (keys, now) = traffic.model.withLock { ($0.popularKeys(count), $0.now) }
+            for node in nodes { node.state.withLock { $0.store.expireNow(keys, now: now) } }
+            return "the \(count) most popular keys expired: every read of them now goes to the origin"
+        default:
+            return nil
+        }
+    }
+
+    private func drill(_ verb: String, _ node: SimulatedNode, milliseconds: Int) async -> String {
+        switch verb {
+        case "kill":
+            guard let server = memcachedServers.withLock({ $0.removeValue(forKey: node.name) }) else { return "\(node.name) is already down" }
+            node.state.withLock { $0.alive = false }
+            await server.stop()
+            return "\(node.name) killed"
+        case "restart":
+            guard memcachedServers.withLock({ $0[node.name] == nil }) else { return "\(node.name) is running; kill it first" }
+            let port = fleet.endpoints.first { $0.name == node.name }!.address.port
+            let now = clock()
+            node.state.withLock { state in
+                state.store.reset()
+                state.pid += 100
+                state.startedAt = now
+                state.behaviour = .normal
+                state.alive = true
+            }
+            // The old port can be briefly taken: listening ports come from the same ephemeral range as client
+            // source ports, so a connection made during the outage may hold it. Retry for about a second.
+            var lastError: (any Error)?
+            for _ in 0..<20 {
+                do {
+                    let server = try await SimulatedMemcachedServer(node: node, port: port, clock: clock)
+                    memcachedServers.withLock { $0[node.name] = server }
+                    return "\(node.name) restarted with a cold cache"
+                } catch {
+                    lastError = error
+                    try? await Task.sleep(for: .milliseconds(50))
+                }
+            }
+            node.state.withLock { $0.alive = false }
+            return "\(node.name) could not listen on port \(port) again: \(lastError.map { "\($0)" } ?? "unknown error")"
+        default:
+            let behaviour: SimulatedNode.Behaviour = switch verb {
+            case "hang": .hang
+            case "slow": .slow(milliseconds: milliseconds)
+            case "garbage": .garbage
+            default: .normal
+            }
+            node.state.withLock { $0.behaviour = behaviour }
+            return "\(node.name): \(verb == "heal" ? "answering normally" : verb)"
+        }
+    }
+}
+
+public struct DemoError: Error, CustomStringConvertible {
+    public var description: String
+    init(_ description: String) { self.description = description }
 }
 
 /// The traffic model, shared by the driver that advances it and the servers that read its clock.

@@ -1,6 +1,7 @@
 import Foundation
 import RingsideCore
 import RingsideEngine
+import Synchronization
 
 /// How the console looks and what it may do.
 public struct ConsoleOptions: Sendable {
@@ -8,6 +9,9 @@ public struct ConsoleOptions: Sendable {
     public var monochrome: Bool
     public var readOnly: Bool
     public var theme: Theme
+    /// Commands beyond the console's own, for the `:` line: their help, and a handler that answers with a
+    /// message, or `nil` when the line is not one of them.
+    public var extraCommands: (help: [(String, String)], run: @Sendable (String) async -> String?)?
     /// A badge naming where the data comes from ("DEMO"); `nil` for a real fleet.
     public var sourceBadge: String?
 
@@ -40,6 +44,8 @@ public enum Console {
         var lastRecorded = Date.distantPast
         var frozen: FleetSnapshot?
         var lastFrame: Canvas?
+        // What an extra command answered, from its task back to this loop.
+        let answers = Answers()
         let clockFormat = DateFormatter()
         clockFormat.dateFormat = "HH:mm:ss"
 
@@ -49,12 +55,13 @@ public enum Console {
                 fleetHitRatios.append(live.fleetTotals.hitRatio)
                 lastRecorded = Date()
             }
+            if let answer = answers.take() { state.message = answer }
             if state.paused { frozen = frozen ?? live } else { frozen = nil }
             let snapshot = frozen ?? live
             let (width, height) = terminal.size
             let context = RenderContext(
                 glyphs: terminal.unicode ? .unicode : .plain, clock: clockFormat.string(from: snapshot.takenAt),
-                fleetHitRatios: Array(fleetHitRatios.values))
+                fleetHitRatios: Array(fleetHitRatios.values), extraCommands: options.extraCommands?.help ?? [])
             let frame = ConsoleView.render(snapshot, state: state, context: context, width: width, height: height)
             if frame != lastFrame {
                 terminal.draw(frame)
@@ -63,10 +70,6 @@ public enum Console {
             guard let key = terminal.readKey() else { continue }
             if key == .resize { continue }
             let rows = NodeRows.visible(snapshot, state: state)
-            if KeyMap.action(for: key) == .open, state.screen == .overview, !state.editingFilter, !rows.isEmpty {
-                state.screen = .nodeDetail(snapshot.endpoints[rows[min(state.selection, rows.count - 1)]].endpoint.name)
-                continue
-            }
             let scrollable = state.screen == .balancers ? BalancersScreen.lineCount(snapshot, width: width) : rows.count
             switch state.handle(key, rows: scrollable, pageSize: max(1, height - 10)) {
             case .quit: return nil
@@ -74,9 +77,29 @@ public enum Console {
             case .redraw:
                 terminal.repaintEverything()
                 lastFrame = nil
+            case let .external(line):
+                guard let run = options.extraCommands?.run else { break }
+                state.message = "running :\(line)…"
+                Task.detached { answers.put(await run(line) ?? "unknown command '\(line)'; :help lists the commands") }
+            case .openSelection:
+                state.screen = .nodeDetail(snapshot.endpoints[rows[min(state.selection, rows.count - 1)]].endpoint.name)
             case .none: break
             }
         }
         return terminationSignal.load(ordering: .relaxed)
+    }
+}
+
+/// The latest answer of an extra command, handed from its task to the console loop.
+private final class Answers: Sendable {
+    private let latest = Mutex<String?>(nil)
+
+    func put(_ answer: String) { latest.withLock { $0 = answer } }
+
+    func take() -> String? {
+        latest.withLock { latest in
+            defer { latest = nil }
+            return latest
+        }
     }
 }

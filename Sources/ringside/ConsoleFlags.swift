@@ -23,11 +23,15 @@ struct ConsoleFlags: ParsableArguments {
 
     /// Polls `fleet` and runs the console until the operator leaves; a signal exits with 128 + its number after the
     /// terminal was restored.
-    func open(_ fleet: Fleet, ejectionPolicies: [String: [String: TwemproxyEjectionPolicy]], badge: String?) async throws {
+    func open(
+        _ fleet: Fleet, ejectionPolicies: [String: [String: TwemproxyEjectionPolicy]], badge: String?,
+        extraCommands: (help: [(String, String)], run: @Sendable (String) async -> String?)? = nil
+    ) async throws {
         let theme = try ThemeLoader.load(theme)
         let engine = PollEngine(fleet: fleet, ejectionPolicies: ejectionPolicies, logger: try makeLogger(path: logFile))
-        let options = ConsoleOptions(
+        var options = ConsoleOptions(
             ascii: ascii, monochrome: noColor || ConsoleOptions.noColorRequested(), readOnly: readOnly, theme: theme, sourceBadge: badge)
+        options.extraCommands = extraCommands
         let ended: Int32?
         do {
             ended = try Console.run(engine: engine, options: options)

@@ -17,6 +17,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Memcached nodes in the pool.") var nodes = 6
     @Option(help: "Zipf skew of key popularity (0 = uniform, 1 = typical, higher = hotter keys).") var skew = 1.0
     @Option(help: "Requests per second across the fleet.") var rate = 2000.0
+    @Option(help: "A scripted drill: node-failure, stampede, hot-key, spike, slow-node, hung-node, garbage-node.") var scenario: String?
     @Flag(help: "Only run the fleet and print its fleet file; stop with Ctrl-C.") var serve = false
     @OptionGroup var console: ConsoleFlags
 
@@ -30,11 +31,19 @@ struct DemoCommand: AsyncParsableCommand {
         options.skew = skew
         options.rate = rate
         let demo = try await DemoFleet.start(options)
+        if let scenario {
+            do {
+                try demo.play(scenario: scenario)
+            } catch {
+                await demo.stop()
+                throw ValidationError("\(error)")
+            }
+        }
         if serve {
             FileHandle.standardOutput.write(Data(demo.fleetFile.utf8))
             while true { try await Task.sleep(for: .seconds(3600)) }
         }
         defer { Task { await demo.stop() } }
-        try await console.open(demo.fleet, ejectionPolicies: [:], badge: "DEMO")
+        try await console.open(demo.fleet, ejectionPolicies: [:], badge: "DEMO", extraCommands: (DemoFleet.commands, { await demo.run($0) }))
     }
 }

@@ -138,13 +138,26 @@ import Testing
         #expect(type("sort hit%") == .none && state.sort == .hitRatio)
         #expect(type("filter mc") == .none && state.filter == "mc")
         #expect(type("balancers") == .none && state.screen == .balancers)
-        #expect(type("bogus") == .none && state.message == "unknown command 'bogus'; :help lists the commands")
+        // Unknown to the console: offered to the command handler (the demo's drills), with a message if none takes it.
+        #expect(type("bogus") == .external("bogus") && state.message == "unknown command 'bogus'; :help lists the commands")
         #expect(type("sort colour") == .none && state.message?.hasPrefix("sort by one of") == true)
         #expect(type("poll") == .pollNow)
         #expect(type("q") == .quit)
         _ = state.handle(.character(":"), rows: 0, pageSize: 1)
         _ = state.handle(.character("q"), rows: 0, pageSize: 1)
         #expect(state.handle(.escape, rows: 0, pageSize: 1) == .none && state.commandLine == nil, "Esc cancels the command")
+    }
+
+    @Test func enterRunsTheCommandOrAppliesTheFilterBeforeItOpensANode() {
+        var state = ConsoleState()
+        #expect(state.handle(.enter, rows: 3, pageSize: 1) == .openSelection)
+        #expect(state.handle(.enter, rows: 0, pageSize: 1) == .none, "nothing to open")
+        _ = state.handle(.character(":"), rows: 3, pageSize: 1)
+        for character in "kill mc-2" { _ = state.handle(.character(character), rows: 3, pageSize: 1) }
+        #expect(state.handle(.enter, rows: 3, pageSize: 1) == .external("kill mc-2"))
+        _ = state.handle(.character("/"), rows: 3, pageSize: 1)
+        #expect(state.handle(.enter, rows: 3, pageSize: 1) == .none)
+        #expect(!state.editingFilter)
     }
 
     @Test func tabCyclesOverviewEventsBalancers() {

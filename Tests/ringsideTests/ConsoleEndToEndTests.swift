@@ -38,6 +38,19 @@ struct ConsoleEndToEndTests {
         #expect(status.stdout.contains("mc-3") && status.stdout.contains("pool demo"))
     }
 
+    @Test func aDrillFromTheCommandLineKillsAndRestartsANode() async throws {
+        let session = try TmuxSession(command: "\(RingsideBinary.url.path) demo --nodes 3")
+        #expect(await session.waitFor { self.row($0, "mc-2").contains("UP") }.held)
+        session.send(":kill mc-2", "Enter")
+        let killed = await session.waitFor { $0.contains("mc-2 killed") && self.row($0, "mc-2").contains("DOWN") }
+        #expect(killed.held, "\(killed.screen)")
+        session.send(":restart mc-2", "Enter")
+        let back = await session.waitFor { $0.contains("restarted with a cold cache") && self.row($0, "mc-2").contains("UP") }
+        #expect(back.held, "\(back.screen)")
+        session.send("q")
+        #expect(await session.waitForExit())
+    }
+
     func fleetFile(_ nodes: [(String, Daemon)], interval: String = "300ms") throws -> String {
         let directory = try Daemon.scratchDirectory("e2e-fleet")
         let file = directory.appendingPathComponent("fleet.yaml")

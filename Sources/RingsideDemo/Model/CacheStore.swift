@@ -102,6 +102,11 @@ struct CacheStore: Sendable {
         }
     }
 
+    /// Makes `keys` expire now (a mass expiry: many popular keys written with the same TTL).
+    mutating func expireNow(_ keys: [String], now: Double) {
+        for key in keys where items[key] != nil { items[key]!.expiresAt = now }
+    }
+
     /// Empties the cache: what a cold restart leaves.
     mutating func reset() {
         items = [:]

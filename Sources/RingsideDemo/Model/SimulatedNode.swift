@@ -3,6 +3,17 @@ import Synchronization
 /// One simulated memcached node: its cache and its process identity, shared by the traffic model (which writes)
 /// and the node's server (which answers ringside's polls).
 final class SimulatedNode: Sendable {
+    /// How the node's server answers: what an incident drill switches.
+    enum Behaviour: Sendable, Equatable {
+        case normal
+        /// Accepts connections and reads requests, never answers.
+        case hang
+        /// Answers after a delay.
+        case slow(milliseconds: Int)
+        /// Answers bytes that are not memcached.
+        case garbage
+    }
+
     let name: String
     let limitBytes: Int
     struct State: Sendable {
@@ -13,6 +24,7 @@ final class SimulatedNode: Sendable {
         /// Requests the proxy sent to this node (what twemproxy counts per server).
         var proxiedRequests: UInt64 = 0
         var connections = 0
+        var behaviour = Behaviour.normal
     }
 
     let state: Mutex<State>

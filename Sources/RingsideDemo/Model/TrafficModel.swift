@@ -24,6 +24,10 @@ struct TrafficModel: Sendable {
     private(set) var now = 0.0
     /// Reads the origin served because the cache missed.
     private(set) var originFetches: UInt64 = 0
+    /// A hot key: this share of all requests goes to one key until the simulated time `until`.
+    var hotKey: (key: String, share: Double, until: Double)?
+    /// A traffic spike: the rate is multiplied until the simulated time `until`.
+    var spike: (factor: Double, until: Double)?
 
     init(settings: Settings) {
         self.settings = settings
@@ -31,35 +35,40 @@ struct TrafficModel: Sendable {
         popularity = ZipfKeys(keys: settings.keys, skew: settings.skew)
     }
 
+    /// The `count` most popular keys.
+    func popularKeys(_ count: Int) -> [String] { (0..<min(count, settings.keys)).map { "key:\($0)" } }
+
     /// Runs `seconds` of traffic against `nodes` (the down ones refuse it, as a dead server would).
     mutating func advance(by seconds: Double, nodes: [SimulatedNode]) {
         now += seconds
-        carry += settings.rate * seconds
+        let factor = spike.map { now < $0.until ? $0.factor : 1 } ?? 1
+        carry += settings.rate * factor * seconds
         let requests = Int(carry)
         carry -= Double(requests)
         guard !nodes.isEmpty else { return }
         for _ in 0..<requests {
-            let key = "key:\(popularity.next(using: &random))"
+            var key = "key:\(popularity.next(using: &random))"
+            if let hotKey, now < hotKey.until, Double.random(in: 0..<1, using: &random) < hotKey.share { key = hotKey.key }
             let node = nodes[JumpHash.bucket(FNV1a.hash64(key.utf8), buckets: nodes.count)]
             let isRead = Double.random(in: 0..<1, using: &random) < settings.readFraction
             let ttl = Double.random(in: settings.ttl, using: &random)
             let value = [UInt8](repeating: 120, count: settings.valueBytes)
             // The store needs the generator inside the node's lock; it is handed in and taken back.
-            var random = self.random
+            var generator = random
             let missed = node.state.withLock { state -> Bool in
                 guard state.alive else { return isRead }  // a dead cache sends every read to the origin
                 state.proxiedRequests += 1
                 if isRead, state.store.get(key, now: now) != nil { return false }
-                state.store.set(key, value: value, ttl: ttl, now: now, random: &random)
+                state.store.set(key, value: value, ttl: ttl, now: now, random: &generator)
                 return isRead
             }
-            self.random = random
+            random = generator
             if missed { originFetches += 1 }
         }
         for node in nodes {
-            var random = self.random
-            node.state.withLock { $0.store.expire(now: now, budget: 20, random: &random) }
-            self.random = random
+            var generator = random
+            node.state.withLock { $0.store.expire(now: now, budget: 20, random: &generator) }
+            random = generator
         }
     }
 }

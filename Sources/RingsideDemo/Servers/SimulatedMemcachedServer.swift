@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import RingsideCore
+import Synchronization
 
 /// A memcached text-protocol server over a simulated node: `stats`, `stats settings`, `get`/`gets`, `set`,
 /// `delete`, `version`; anything else gets `ERROR`, as memcached 1.6 answers an unknown command. Data blocks are
@@ -10,21 +11,41 @@ final class SimulatedMemcachedServer: Sendable {
     let node: SimulatedNode
     let port: Int
     private let channel: any Channel
+    /// Open client connections, closed with the server: a killed node drops its clients.
+    private let clients = ClientChannels()
 
-    init(node: SimulatedNode, clock: @escaping @Sendable () -> Double) async throws {
+    /// - Parameter port: 0 for a free port; a node restarted in a drill comes back on its old one.
+    init(node: SimulatedNode, port requested: Int = 0, clock: @escaping @Sendable () -> Double) async throws {
         self.node = node
+        let clients = self.clients
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                clients.add(channel)
+                return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(MemcachedSession(node: node, clock: clock))
                 }
             }
-        channel = try await bootstrap.bind(host: "127.0.0.1", port: 0).get()
+        channel = try await bootstrap.bind(host: "127.0.0.1", port: requested).get()
         port = channel.localAddress?.port ?? 0
     }
 
-    func stop() async { try? await channel.close() }
+    func stop() async {
+        try? await channel.close()
+        for client in clients.all { try? await client.close() }
+    }
+}
+
+/// The connections a server has accepted and not yet seen close.
+private final class ClientChannels: Sendable {
+    private let channels = Mutex<[ObjectIdentifier: any Channel]>([:])
+
+    func add(_ channel: any Channel) {
+        channels.withLock { $0[ObjectIdentifier(channel)] = channel }
+        channel.closeFuture.whenComplete { _ in _ = self.channels.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) } }
+    }
+
+    var all: [any Channel] { channels.withLock { Array($0.values) } }
 }
 
 private final class MemcachedSession: ChannelInboundHandler {
@@ -72,7 +93,22 @@ private final class MemcachedSession: ChannelInboundHandler {
                 reply += answer(words)
             }
         }
-        if !reply.isEmpty { context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: reply)), promise: nil) }
+        guard !reply.isEmpty else { return }
+        switch node.state.withLock({ $0.behaviour }) {
+        case .normal:
+            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: reply)), promise: nil)
+        case .hang:
+            return
+        case let .slow(milliseconds):
+            let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            let delayed = reply
+            context.eventLoop.scheduleTask(in: .milliseconds(Int64(milliseconds))) {
+                let context = loopBound.value
+                context.writeAndFlush(NIOAny(context.channel.allocator.buffer(bytes: delayed)), promise: nil)
+            }
+        case .garbage:
+            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: Array("HTTP/1.1 500 Oops\r\n\r\n\u{1}\u{2}".utf8))), promise: nil)
+        }
     }
 
     private func store(_ key: String, value: [UInt8], exptime: Double) -> [UInt8] {

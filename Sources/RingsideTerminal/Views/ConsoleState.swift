@@ -58,6 +58,10 @@ public struct ConsoleState: Sendable, Equatable {
     /// What the loop must do beyond drawing the new state.
     public enum Effect: Sendable, Equatable {
         case none, quit, pollNow, redraw
+        /// Open the detail of the selected node (the console knows which node that is).
+        case openSelection
+        /// A `:` command the console does not know, for the command handler it was given (the demo's drills).
+        case external(String)
     }
 
     /// Applies a key; `rows` is how many node rows the current snapshot shows (for cursor bounds).
@@ -76,7 +80,7 @@ public struct ConsoleState: Sendable, Equatable {
         case .pageDown: selection = min(max(0, rows - 1), selection + pageSize)
         case .top: selection = 0
         case .bottom: selection = max(0, rows - 1)
-        case .open: return .none  // resolved by the console, which knows the selected node's name
+        case .open: return screen == .overview && rows > 0 ? .openSelection : .none
         case .back:
             if screen != .overview { screen = .overview } else { filter = "" }
         case .nextScreen, .previousScreen:
@@ -151,6 +155,7 @@ public struct ConsoleState: Sendable, Equatable {
             sort = key
         default:
             message = "unknown command '\(verb)'; :help lists the commands"
+            return .external(line)
         }
         return .none
     }

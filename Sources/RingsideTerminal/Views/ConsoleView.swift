@@ -8,11 +8,14 @@ public struct RenderContext: Sendable {
     public var clock: String
     /// The fleet hit ratio, one value per poll interval, oldest first.
     public var fleetHitRatios: [Double?]
+    /// `:` commands beyond the console's own (the demo's drills), for the help screen.
+    public var extraCommands: [(String, String)]
 
-    public init(glyphs: Glyphs, clock: String, fleetHitRatios: [Double?] = []) {
+    public init(glyphs: Glyphs, clock: String, fleetHitRatios: [Double?] = [], extraCommands: [(String, String)] = []) {
         self.glyphs = glyphs
         self.clock = clock
         self.fleetHitRatios = fleetHitRatios
+        self.extraCommands = extraCommands
     }
 }
 
@@ -33,7 +36,7 @@ public enum ConsoleView {
         case .overview: OverviewScreen.draw(&canvas, snapshot, state: state, context: context, rows: body)
         case .events: EventsScreen.draw(&canvas, snapshot, state: state, context: context, rows: body)
         case .balancers: BalancersScreen.draw(&canvas, snapshot, state: state, glyphs: context.glyphs, rows: body)
-        case .help: HelpScreen.draw(&canvas, rows: body)
+        case .help: HelpScreen.draw(&canvas, extraCommands: context.extraCommands, rows: body)
         case let .nodeDetail(name): NodeDetailScreen.draw(&canvas, snapshot, node: name, span: state.chartSpan, context: context, rows: body)
         }
         HintBar.draw(&canvas, state: state, y: height - 1)

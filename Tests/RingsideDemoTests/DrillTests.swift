@@ -1,0 +1,105 @@
+import RingsideCore
+import RingsideEngine
+import Testing
+@testable import RingsideDemo
+
+/// Incident drills on the demo fleet, observed the way ringside observes production: through the poll engine.
+@Suite struct DrillTests {
+    func demo(nodes: Int = 3, keys: Int = 20_000) async throws -> (DemoFleet, PollEngine) {
+        var options = DemoFleet.Options()
+        options.nodes = nodes
+        options.keys = keys
+        options.rate = 4000
+        let demo = try await DemoFleet.start(options)
+        var fleet = demo.fleet
+        fleet.polling = PollSettings(interval: .milliseconds(200), timeout: .milliseconds(400))
+        fleet.thresholds.slowLatency = .seconds(5)
+        return (demo, PollEngine(fleet: fleet))
+    }
+
+    func state(_ engine: PollEngine, _ name: String) -> EndpointState {
+        engine.snapshot().endpoints.first { $0.endpoint.name == name }!
+    }
+
+    /// Polls until `condition` holds (5 s at most); returns whether it did.
+    func pollUntil(_ engine: PollEngine, _ condition: (FleetSnapshot) -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while ContinuousClock.now < deadline {
+            await engine.pollAllOnce()
+            if condition(engine.snapshot()) { return true }
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+        return false
+    }
+
+    @Test func aKilledNodeIsDownAndComesBackColdWithAResetEvent() async throws {
+        let (demo, engine) = try await demo()
+        #expect(await pollUntil(engine) { _ in self.state(engine, "mc-2").cacheSample.map { $0.gauges.items ?? 0 > 100 } ?? false })
+        #expect(await demo.run("kill mc-2") == "mc-2 killed")
+        #expect(await pollUntil(engine) { _ in self.state(engine, "mc-2").health.word == "DOWN" })
+        #expect(state(engine, "mc-1").health == .up, "the rest stays live")
+        #expect(await demo.run("restart mc-2") == "mc-2 restarted with a cold cache")
+        #expect(await pollUntil(engine) { _ in self.state(engine, "mc-2").health == .up })
+        let back = state(engine, "mc-2").cacheSample!
+        #expect((back.gauges.items ?? 0) < 2000, "a cold cache refills from nothing")
+        await engine.pollAllOnce()
+        #expect(engine.snapshot().events.contains { $0.endpoint == "mc-2" && $0.message.hasPrefix("UP → DOWN") })
+        await engine.stop()
+        await demo.stop()
+    }
+
+    @Test func aHungNodeIsDownWithinItsDeadlineAndGarbageIsAProtocolError() async throws {
+        let (demo, engine) = try await demo()
+        #expect(await demo.run("hang mc-1") == "mc-1: hang")
+        #expect(await demo.run("garbage mc-3") == "mc-3: garbage")
+        let started = ContinuousClock.now
+        await engine.pollAllOnce()
+        #expect(ContinuousClock.now - started < .seconds(2))
+        #expect(state(engine, "mc-1").health.detail == "no reply within 400 ms")
+        #expect(state(engine, "mc-3").health.word == "PROTO")
+        #expect(state(engine, "mc-2").health == .up)
+        _ = await demo.run("heal mc-1")
+        _ = await demo.run("heal mc-3")
+        #expect(await pollUntil(engine) { _ in self.state(engine, "mc-1").health == .up && self.state(engine, "mc-3").health == .up })
+        await engine.stop()
+        await demo.stop()
+    }
+
+    @Test func massExpiryIsAStampedeOnTheOrigin() async throws {
+        // A small keyspace warms within a second, so the calm second has few origin fetches.
+        let (demo, engine) = try await demo(keys: 1000)
+        try await Task.sleep(for: .seconds(2))
+        let before = demo.originFetches
+        try await Task.sleep(for: .seconds(1))
+        let calm = demo.originFetches - before
+        _ = await demo.run("expire 1000")
+        let during = demo.originFetches
+        try await Task.sleep(for: .seconds(1))
+        #expect(demo.originFetches - during > calm * 2, "origin fetches per second jump after the popular keys expire")
+        await engine.stop()
+        await demo.stop()
+    }
+
+    @Test func aHotKeyLoadsItsOwnerMost() async throws {
+        let (demo, engine) = try await demo(nodes: 4)
+        _ = await demo.run("hotkey 0.6 30")
+        await engine.pollAllOnce()
+        try await Task.sleep(for: .seconds(1.5))
+        await engine.pollAllOnce()
+        let ops = engine.snapshot().cacheNodes.map { ($0.endpoint.name, $0.interval?.getsPerSecond ?? 0) }
+        let hottest = ops.max { $0.1 < $1.1 }!
+        let others = ops.filter { $0.0 != hottest.0 }.map(\.1)
+        #expect(others.allSatisfy { hottest.1 > $0 * 2 }, "\(ops)")
+        await engine.stop()
+        await demo.stop()
+    }
+
+    @Test func unknownScenariosAndNodesAreExplained() async throws {
+        let (demo, engine) = try await demo()
+        #expect(throws: DemoError.self) { try demo.play(scenario: "meteor") }
+        #expect(await demo.run("kill mc-9")?.hasPrefix("kill which node?") == true)
+        #expect(await demo.run("dance") == nil, "not a drill command: the console says so")
+        await engine.stop()
+        await demo.stop()
+    }
+}
