@@ -50,7 +50,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
-        .target(name: "RingsideDemo", dependencies: ["RingsideCore"] + nio, swiftSettings: swiftSettings),
+        .target(name: "RingsideDemo", dependencies: ["RingsideCore", "RingsideWire"] + nio, swiftSettings: swiftSettings),
         .target(name: "RingsideTestSupport", dependencies: ["RingsideCore", "RingsideWire"] + nio, swiftSettings: swiftSettings),
         .executableTarget(
             name: "RingsideBench",

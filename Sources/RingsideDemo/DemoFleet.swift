@@ -23,7 +23,11 @@ public final class DemoFleet: Sendable {
     private let memcachedServers: Mutex<[String: SimulatedMemcachedServer]>
     private let clock: @Sendable () -> Double
     private let proxy: SimulatedTwemproxyServer
+    private let redisServers: [SimulatedRedisServer]
     private let traffic: LiveTraffic
+    /// The Redis pool's own applications.
+    private let sessionTraffic: LiveTraffic
+    private let redisNodes: [SimulatedNode]
     private let driver = Mutex<Task<Void, Never>?>(nil)
 
     public static func start(_ options: Options) async throws -> DemoFleet {
@@ -41,22 +45,46 @@ public final class DemoFleet: Sendable {
         var servers: [SimulatedMemcachedServer] = []
         for node in nodes { servers.append(try await SimulatedMemcachedServer(node: node, clock: clock)) }
         let proxy = try await SimulatedTwemproxyServer(pool: "demo", nodes: nodes, started: started)
+        // A Redis pool for sessions: redis-2 wants a password, which the demo keeps in a file only this user reads.
+        let redisNodes = [SimulatedNode(name: "redis-1", limitBytes: 4 << 20, pid: 6001), SimulatedNode(name: "redis-2", limitBytes: 4 << 20, pid: 6002)]
+        let password = "demo-\(UInt32.random(in: 0...UInt32.max))"
+        let passwordFile = FileManager.default.temporaryDirectory.appendingPathComponent("ringside-demo-\(getpid()).password").path
+        _ = FileManager.default.createFile(atPath: passwordFile, contents: Data(password.utf8), attributes: [.posixPermissions: 0o600])
+        let redisServers = [
+            try await SimulatedRedisServer(node: redisNodes[0], password: nil, clock: clock),
+            try await SimulatedRedisServer(node: redisNodes[1], password: password, clock: clock),
+        ]
+        var sessionSettings = settings
+        sessionSettings.seed = options.seed &+ 1
+        sessionSettings.rate = options.rate / 4
+        sessionSettings.keys = 5_000
+        let sessionTraffic = LiveTraffic(TrafficModel(settings: sessionSettings))
         let endpoints = zip(nodes, servers).map { node, server in
             Endpoint(name: node.name, kind: .memcached, address: HostPort(host: "127.0.0.1", port: server.port), pool: "demo")
-        } + [Endpoint(name: "twem", kind: .twemproxy, address: HostPort(host: "127.0.0.1", port: proxy.port))]
+        } + [
+            Endpoint(name: "redis-1", kind: .redis, address: HostPort(host: "127.0.0.1", port: redisServers[0].port), pool: "sessions"),
+            Endpoint(
+                name: "redis-2", kind: .redis, address: HostPort(host: "127.0.0.1", port: redisServers[1].port), pool: "sessions",
+                credentials: Credentials(password: .file(passwordFile))),
+            Endpoint(name: "twem", kind: .twemproxy, address: HostPort(host: "127.0.0.1", port: proxy.port)),
+        ]
         let fleet = DemoFleet(
             fleet: Fleet(name: "demo (seed \(options.seed))", endpoints: endpoints), nodes: nodes, servers: servers, proxy: proxy,
-            traffic: traffic, clock: clock)
+            redis: (redisNodes, redisServers, sessionTraffic), traffic: traffic, clock: clock)
         fleet.startTraffic()
         return fleet
     }
 
     private init(
-        fleet: Fleet, nodes: [SimulatedNode], servers: [SimulatedMemcachedServer], proxy: SimulatedTwemproxyServer, traffic: LiveTraffic,
+        fleet: Fleet, nodes: [SimulatedNode], servers: [SimulatedMemcachedServer], proxy: SimulatedTwemproxyServer,
+        redis: (nodes: [SimulatedNode], servers: [SimulatedRedisServer], traffic: LiveTraffic), traffic: LiveTraffic,
         clock: @escaping @Sendable () -> Double
     ) {
         self.fleet = fleet
         self.nodes = nodes
+        redisNodes = redis.nodes
+        redisServers = redis.servers
+        sessionTraffic = redis.traffic
         memcachedServers = Mutex(Dictionary(uniqueKeysWithValues: servers.map { ($0.node.name, $0) }))
         self.clock = clock
         self.proxy = proxy
@@ -65,11 +93,12 @@ public final class DemoFleet: Sendable {
 
     /// Traffic advances in 100 ms steps of simulated time, paced by the wall clock.
     private func startTraffic() {
-        let nodes = self.nodes, traffic = self.traffic
+        let nodes = self.nodes, traffic = self.traffic, redisNodes = self.redisNodes, sessionTraffic = self.sessionTraffic
         driver.withLock {
             $0 = Task.detached {
                 while !Task.isCancelled {
                     traffic.model.withLock { $0.advance(by: 0.1, nodes: nodes) }
+                    sessionTraffic.model.withLock { $0.advance(by: 0.1, nodes: redisNodes) }
                     try? await Task.sleep(for: .milliseconds(100))
                 }
             }
@@ -83,7 +112,9 @@ public final class DemoFleet: Sendable {
     public var fleetFile: String {
         var lines = ["# ringside demo fleet: this process serves it while it runs", "fleet: \"\(fleet.name)\"", "nodes:"]
         for endpoint in fleet.cacheNodes {
-            lines.append("  - { name: \(endpoint.name), kind: memcached, address: \"\(endpoint.address)\", pool: \(endpoint.pool ?? "demo") }")
+            var line = "  - { name: \(endpoint.name), kind: \(endpoint.kind.rawValue), address: \"\(endpoint.address)\", pool: \(endpoint.pool ?? "demo")"
+            if case let .file(path)? = endpoint.credentials?.password { line += ", auth: { password_file: \"\(path)\" }" }
+            lines.append(line + " }")
         }
         lines.append("balancers:")
         for endpoint in fleet.balancers {
@@ -95,7 +126,11 @@ public final class DemoFleet: Sendable {
     public func stop() async {
         driver.withLock { $0?.cancel() }
         for server in memcachedServers.withLock({ Array($0.values) }) { await server.stop() }
+        for server in redisServers { await server.stop() }
         await proxy.stop()
+        for endpoint in fleet.endpoints {
+            if case let .file(path)? = endpoint.credentials?.password { try? FileManager.default.removeItem(atPath: path) }
+        }
     }
 
     /// The drill commands, for the console's `:` line and for `--scenario` timelines.

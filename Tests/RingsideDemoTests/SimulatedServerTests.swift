@@ -53,6 +53,52 @@ import Testing
         withExtendedLifetime(keepAlive) {}
     }
 
+    /// A Redis to test against, with `password` if given: the real daemon, or a simulated node.
+    func redis(_ backend: Backend, password: String? = nil) async throws -> (port: Int, keepAlive: Any) {
+        switch backend {
+        case .real:
+            let daemon = try Daemons.redis(password: password)
+            return (daemon.port, daemon)
+        case .simulated:
+            let server = try await SimulatedRedisServer(node: SimulatedNode(name: "sim", limitBytes: 64 << 20, pid: 8), password: password, clock: { 0 })
+            return (server.port, server)
+        }
+    }
+
+    @Test(.enabled(if: DaemonKind.redis.shouldRunLiveTests, "redis-server is not installed: apt-get install redis-server"),
+          arguments: Backend.allCases)
+    func redisCountsExactlyTheGeneratedHitsAndMisses(backend: Backend) async throws {
+        let (port, keepAlive) = try await redis(backend)
+        let client = RedisClient(host: "127.0.0.1", port: port, limits: limits, auth: nil)
+        let before = try await client.poll()
+        try await CacheTraffic.redis(port: port, hits: 70, misses: 30)
+        let after = try await client.poll()
+        guard case let .interval(interval) = CacheInterval.between(before, after) else { Issue.record("no interval"); return }
+        #expect(interval.hits == 70 && interval.misses == 30)
+        #expect(after.gauges.items == 1)
+        #expect(after.details["redis_version"]?.hasPrefix("7.") == true)
+        #expect(after.details["role"] == "master")
+        #expect(after.identity.instance?.count == 40)
+        await client.close()
+        withExtendedLifetime(keepAlive) {}
+    }
+
+    @Test(.enabled(if: DaemonKind.redis.shouldRunLiveTests, "redis-server is not installed: apt-get install redis-server"),
+          arguments: Backend.allCases)
+    func redisAuthenticationAndUnknownCommandsAnswerAsRedisDoes(backend: Backend) async throws {
+        let (port, keepAlive) = try await redis(backend, password: "s3cret")
+        let good = RedisClient(host: "127.0.0.1", port: port, limits: limits, auth: .init(username: nil, password: "s3cret"))
+        #expect(try await good.poll().counters.hits != nil)
+        let missing = RedisClient(host: "127.0.0.1", port: port, limits: limits, auth: nil)
+        await #expect { try await missing.poll() } throws: { "\($0)".contains("NOAUTH Authentication required.") }
+        let wrong = RedisClient(host: "127.0.0.1", port: port, limits: limits, auth: .init(username: nil, password: "nope"))
+        await #expect { try await wrong.poll() } throws: { "\($0)".contains("WRONGPASS invalid username-password pair") }
+        let replies = try await CacheTraffic.redisCommands(port: port, [["AUTH", "s3cret"], ["FROBNICATE", "a"]])
+        #expect(replies[1] == .error("ERR unknown command 'FROBNICATE', with args beginning with: 'a' "))
+        await good.close()
+        withExtendedLifetime(keepAlive) {}
+    }
+
     @Test func simulatedTwemproxyStatsParseLikeNutcrackers() async throws {
         let nodes = [SimulatedNode(name: "mc-1", limitBytes: 1 << 20, pid: 1), SimulatedNode(name: "mc-2", limitBytes: 1 << 20, pid: 2)]
         nodes[0].state.withLock { $0.proxiedRequests = 42 }

@@ -13,7 +13,7 @@ struct ConsoleEndToEndTests {
         let first = await session.waitFor(timeout: .seconds(5)) { screen in
             screen.contains("DEMO") && screen.split(separator: "\n").contains { $0.contains("mc-1") && $0.contains("%") && !$0.contains(" — ") }
         }
-        #expect(first.held, "\(first.screen)")
+        #expect(first.held, "\(first.screen) \(session.diagnostics)")
         let hitColumn = { (screen: String) in screen.split(separator: "\n").first { $0.contains("Σ demo") }.map(String.init) ?? "" }
         let moved = await session.waitFor(timeout: .seconds(5)) { hitColumn($0) != hitColumn(first.screen) }
         #expect(moved.held, "the numbers did not move: \(moved.screen)")

@@ -24,6 +24,8 @@ final class SimulatedNode: Sendable {
         /// Requests the proxy sent to this node (what twemproxy counts per server).
         var proxiedRequests: UInt64 = 0
         var connections = 0
+        /// Commands clients sent directly (Redis counts them in `total_commands_processed`).
+        var commandsProcessed: UInt64 = 0
         var behaviour = Behaviour.normal
     }
 

@@ -4,23 +4,28 @@ import Glibc
 import Darwin
 #endif
 
-/// A TCP port on 127.0.0.1 that nothing listens on right now (bind to port 0, read the port, close).
+/// A TCP port on 127.0.0.1 that is free right now, from 20000–32767: below Linux's ephemeral range (32768+), so
+/// it is never one the kernel just handed out for `bind(0)` or as a connection's source port. (Tests run in
+/// parallel: a port a killed server released must not go to another test's daemon before it restarts.)
 public func freeLoopbackPort() -> Int {
+    for _ in 0..<1000 {
+        let port = Int.random(in: 20_000...32_767)
+        if canBind(port: port) { return port }
+    }
+    preconditionFailure("no free loopback port in 20000-32767")
+}
+
+private func canBind(port: Int) -> Bool {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    precondition(fd >= 0, "socket() failed")
+    guard fd >= 0 else { return false }
     defer { close(fd) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-            bind(fd, socketAddress, length) == 0 && getsockname(fd, socketAddress, &length) == 0
-        }
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    return withUnsafePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
     }
-    precondition(bound, "bind() to 127.0.0.1:0 failed")
-    return Int(UInt16(bigEndian: address.sin_port))
 }
 
 /// Whether something accepts TCP connections on 127.0.0.1:`port` now.

@@ -23,9 +23,18 @@ public final class TmuxSession {
         env.merge(environment) { $1 }
         let assignments = env.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.quote($0.value))" }.joined(separator: " ")
         let script = directory.appendingPathComponent("run.sh")
-        try "#!/bin/sh\nexec env \(assignments) \(command)\n".write(to: script, atomically: true, encoding: .utf8)
+        // The program's stderr and exit status land beside the socket, for `diagnostics` when a test fails.
+        let stderr = directory.appendingPathComponent("stderr.txt").path, status = directory.appendingPathComponent("status.txt").path
+        try "#!/bin/sh\nenv \(assignments) \(command) 2> \(Self.quote(stderr))\necho \"exit status $?\" > \(Self.quote(status))\n"
+            .write(to: script, atomically: true, encoding: .utf8)
         chmod(script.path, 0o755)
-        _ = tmux("new-session -d -s app -x \(width) -y \(height) \(Self.quote(script.path))")
+        // Under a loaded parallel test run `new-session` has been seen to fail silently, the program never started
+        // (no session, no exit status, no stderr). Starting the terminal is the harness's job: try again.
+        for _ in 0..<3 {
+            _ = tmux("new-session -d -s app -x \(width) -y \(height) \(Self.quote(script.path))")
+            if isRunning || FileManager.default.fileExists(atPath: status) { return }
+            usleep(100_000)
+        }
     }
 
     deinit {
@@ -53,6 +62,14 @@ public final class TmuxSession {
             screen = capture()
         }
         return (true, screen)
+    }
+
+    /// What the program said on stderr and how it exited, if it has: to explain a failed expectation.
+    public var diagnostics: String {
+        let stderr = (try? String(contentsOf: directory.appendingPathComponent("stderr.txt"), encoding: .utf8)) ?? ""
+        let status = (try? String(contentsOf: directory.appendingPathComponent("status.txt"), encoding: .utf8)) ?? "still running"
+        let sessions = tmux("list-sessions")
+        return "\(status.trimmingCharacters(in: .whitespacesAndNewlines)); stderr: \(stderr.suffix(400)); tmux: \(sessions.isEmpty ? "no session" : sessions)"
     }
 
     /// Waits until the session has ended (the program exited), 5 s at most.
