@@ -24,6 +24,9 @@ public final class DemoFleet: Sendable {
     private let clock: @Sendable () -> Double
     private let proxy: SimulatedTwemproxyServer
     private let redisServers: [SimulatedRedisServer]
+    private let balancer: SimulatedBalancer
+    private let haproxy: SimulatedHAProxyServer
+    private let appRate: Double
     private let traffic: LiveTraffic
     /// The Redis pool's own applications.
     private let sessionTraffic: LiveTraffic
@@ -59,6 +62,8 @@ public final class DemoFleet: Sendable {
         sessionSettings.rate = options.rate / 4
         sessionSettings.keys = 5_000
         let sessionTraffic = LiveTraffic(TrafficModel(settings: sessionSettings))
+        let balancer = SimulatedBalancer()
+        let haproxy = try await SimulatedHAProxyServer(balancer: balancer, started: started, clock: clock)
         let endpoints = zip(nodes, servers).map { node, server in
             Endpoint(name: node.name, kind: .memcached, address: HostPort(host: "127.0.0.1", port: server.port), pool: "demo")
         } + [
@@ -67,17 +72,19 @@ public final class DemoFleet: Sendable {
                 name: "redis-2", kind: .redis, address: HostPort(host: "127.0.0.1", port: redisServers[1].port), pool: "sessions",
                 credentials: Credentials(password: .file(passwordFile))),
             Endpoint(name: "twem", kind: .twemproxy, address: HostPort(host: "127.0.0.1", port: proxy.port)),
+            Endpoint(name: "edge", kind: .haproxy, address: HostPort(host: "127.0.0.1", port: haproxy.port)),
         ]
         let fleet = DemoFleet(
             fleet: Fleet(name: "demo (seed \(options.seed))", endpoints: endpoints), nodes: nodes, servers: servers, proxy: proxy,
-            redis: (redisNodes, redisServers, sessionTraffic), traffic: traffic, clock: clock)
+            redis: (redisNodes, redisServers, sessionTraffic), balancer: (balancer, haproxy, options.rate), traffic: traffic, clock: clock)
         fleet.startTraffic()
         return fleet
     }
 
     private init(
         fleet: Fleet, nodes: [SimulatedNode], servers: [SimulatedMemcachedServer], proxy: SimulatedTwemproxyServer,
-        redis: (nodes: [SimulatedNode], servers: [SimulatedRedisServer], traffic: LiveTraffic), traffic: LiveTraffic,
+        redis: (nodes: [SimulatedNode], servers: [SimulatedRedisServer], traffic: LiveTraffic),
+        balancer: (model: SimulatedBalancer, server: SimulatedHAProxyServer, rate: Double), traffic: LiveTraffic,
         clock: @escaping @Sendable () -> Double
     ) {
         self.fleet = fleet
@@ -85,6 +92,9 @@ public final class DemoFleet: Sendable {
         redisNodes = redis.nodes
         redisServers = redis.servers
         sessionTraffic = redis.traffic
+        self.balancer = balancer.model
+        haproxy = balancer.server
+        appRate = balancer.rate
         memcachedServers = Mutex(Dictionary(uniqueKeysWithValues: servers.map { ($0.node.name, $0) }))
         self.clock = clock
         self.proxy = proxy
@@ -94,11 +104,13 @@ public final class DemoFleet: Sendable {
     /// Traffic advances in 100 ms steps of simulated time, paced by the wall clock.
     private func startTraffic() {
         let nodes = self.nodes, traffic = self.traffic, redisNodes = self.redisNodes, sessionTraffic = self.sessionTraffic
+        let balancer = self.balancer, appRate = self.appRate
         driver.withLock {
             $0 = Task.detached {
                 while !Task.isCancelled {
                     traffic.model.withLock { $0.advance(by: 0.1, nodes: nodes) }
                     sessionTraffic.model.withLock { $0.advance(by: 0.1, nodes: redisNodes) }
+                    balancer.advance(requestsPerSecond: appRate, seconds: 0.1)
                     try? await Task.sleep(for: .milliseconds(100))
                 }
             }
@@ -127,6 +139,7 @@ public final class DemoFleet: Sendable {
         driver.withLock { $0?.cancel() }
         for server in memcachedServers.withLock({ Array($0.values) }) { await server.stop() }
         for server in redisServers { await server.stop() }
+        await haproxy.stop()
         await proxy.stop()
         for endpoint in fleet.endpoints {
             if case let .file(path)? = endpoint.credentials?.password { try? FileManager.default.removeItem(atPath: path) }
@@ -144,6 +157,8 @@ public final class DemoFleet: Sendable {
         ("hotkey [SHARE] [SECONDS]", "a share of all requests hits one key (default 0.3 for 60 s)"),
         ("spike FACTOR [SECONDS]", "multiply the request rate (default for 30 s)"),
         ("expire [COUNT]", "the most popular keys expire at once (default 500): a stampede on the origin"),
+        ("drain|maint|ready BACKEND/SERVER", "change an app server's state in the simulated HAProxy: its share moves to the others"),
+        ("weight BACKEND/SERVER N", "change an app server's weight in the simulated HAProxy"),
     ]
 
     /// Scripted drills for `--scenario`: commands at seconds after the start.
@@ -189,6 +204,12 @@ public final class DemoFleet: Sendable {
             let factor = max(1, number(1, default: 3)), seconds = number(2, default: 30)
             traffic.model.withLock { $0.spike = (factor, $0.now + seconds) }
             return "traffic ×\(factor) for \(Int(seconds)) s"
+        case "drain", "maint", "ready", "weight":
+            guard words.count >= 2 else { return "\(verb) which server? (be_app/app-1 … be_static/static-2)" }
+            let command = verb == "weight" ? ["set", "server", words[1], "weight", words.count > 2 ? words[2] : ""]
+                : ["set", "server", words[1], "state", verb]
+            let reply = balancer.set(command, now: clock())
+            return reply.isEmpty ? "edge: \(words[1]) \(verb == "weight" ? "weight \(command[4])" : verb)" : "edge answered: \(reply.trimmingCharacters(in: .newlines))"
         case "expire":
             let count = Int(number(1, default: 500))
             let (keys, now) = traffic.model.withLock { ($0.popularKeys(count), $0.now) }
@@ -218,9 +239,9 @@ public final class DemoFleet: Sendable {
                 state.alive = true
             }
             // The old port can be briefly taken: listening ports come from the same ephemeral range as client
-            // source ports, so a connection made during the outage may hold it. Retry for about a second.
+            // source ports, so a connection made during the outage may hold it. Retry for up to five seconds.
             var lastError: (any Error)?
-            for _ in 0..<20 {
+            for _ in 0..<100 {
                 do {
                     let server = try await SimulatedMemcachedServer(node: node, port: port, clock: clock)
                     memcachedServers.withLock { $0[node.name] = server }

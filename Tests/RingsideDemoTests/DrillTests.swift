@@ -4,7 +4,7 @@ import Testing
 @testable import RingsideDemo
 
 /// Incident drills on the demo fleet, observed the way ringside observes production: through the poll engine.
-@Suite struct DrillTests {
+@Suite(.serialized) struct DrillTests {
     func demo(nodes: Int = 3, keys: Int = 20_000) async throws -> (DemoFleet, PollEngine) {
         var options = DemoFleet.Options()
         options.nodes = nodes
@@ -91,6 +91,24 @@ import Testing
         let hottest = ops.max { $0.1 < $1.1 }!
         let others = ops.filter { $0.0 != hottest.0 }.map(\.1)
         #expect(others.allSatisfy { hottest.1 > $0 * 2 }, "\(ops)")
+        await engine.stop()
+        await demo.stop()
+    }
+
+    @Test func drainingAnAppServerMovesItsShareToTheOthersByWeight() async throws {
+        let (demo, engine) = try await demo()
+        #expect(await demo.run("drain be_app/app-2") == "edge: be_app/app-2 drain")
+        func servers() -> [HAProxyServer] {
+            state(engine, "edge").haproxy?.backends.first { $0.name == "be_app" }?.servers ?? []
+        }
+        // The state changes at once; the session rate on the next traffic tick (HAProxy's own rate lags too).
+        #expect(await pollUntil(engine) { _ in
+            servers().first { $0.name == "app-2" }.map { $0.status.text == "DRAIN" && $0.sessionRate == 0 } ?? false
+        })
+        let rates = Dictionary(uniqueKeysWithValues: servers().map { ($0.name, $0.sessionRate ?? -1) })
+        #expect(rates["app-2"] == 0)
+        #expect(rates["app-1"] == rates["app-3"] && rates["app-4"] == 2 * (rates["app-1"] ?? 0), "weights 1, 1 and 2 share the load: \(rates)")
+        #expect(await demo.run("weight be_app/app-1 300") == "edge answered: [err]: Absolute weight can only be between 0 and 256 inclusive.")
         await engine.stop()
         await demo.stop()
     }

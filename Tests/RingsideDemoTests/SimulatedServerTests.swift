@@ -99,6 +99,38 @@ import Testing
         withExtendedLifetime(keepAlive) {}
     }
 
+    @Test(.enabled(if: DaemonKind.haproxy.shouldRunLiveTests, "haproxy is not installed: apt-get install haproxy"),
+          arguments: Backend.allCases)
+    func haproxyDrainWeightAndErrorsReadAsHAProxysOwn(backend: Backend) async throws {
+        let port: Int, keepAlive: Any
+        switch backend {
+        case .real:
+            let daemon = try Daemons.haproxy(backends: [HAProxyBackendSpec(name: "be_app", servers: (1...4).map {
+                .init(name: "app-\($0)", port: freeLoopbackPort(), weight: $0 == 4 ? 2 : 1, checked: false)
+            })])
+            (port, keepAlive) = (daemon.port, daemon)
+        case .simulated:
+            let server = try await SimulatedHAProxyServer(balancer: SimulatedBalancer(), started: .now, clock: { 0 })
+            (port, keepAlive) = (server.port, server)
+        }
+        let client = HAProxyClient(host: "127.0.0.1", port: port, limits: limits)
+        let replies = try await client.commands([
+            "set server be_app/app-2 state drain", "set server be_app/app-3 weight 5", "set server be_app/nope state drain",
+            "set server be_app/app-1 weight 300",
+        ])
+        #expect(replies[0] == .success("") && replies[1] == .success(""))
+        #expect(replies[2] == .failure(.serverError("No such server.")))
+        #expect(replies[3] == .failure(.serverError("Absolute weight can only be between 0 and 256 inclusive.")))
+        let app = try #require(try await client.poll().backends.first { $0.name == "be_app" }).servers
+        #expect(app.map(\.name) == ["app-1", "app-2", "app-3", "app-4"])
+        #expect(app.map(\.status.text) == ["no check", "DRAIN", "no check", "no check"])
+        #expect(app.map { $0.runtime?.isUsable } == [true, false, true, true])
+        #expect(app[2].userWeight == 5 && app[2].initialWeight == 1)
+        #expect(app[3].initialWeight == 2)
+        await client.close()
+        withExtendedLifetime(keepAlive) {}
+    }
+
     @Test func simulatedTwemproxyStatsParseLikeNutcrackers() async throws {
         let nodes = [SimulatedNode(name: "mc-1", limitBytes: 1 << 20, pid: 1), SimulatedNode(name: "mc-2", limitBytes: 1 << 20, pid: 2)]
         nodes[0].state.withLock { $0.proxiedRequests = 42 }

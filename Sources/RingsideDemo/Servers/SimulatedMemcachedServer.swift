@@ -26,7 +26,7 @@ final class SimulatedMemcachedServer: Sendable {
                     try channel.pipeline.syncOperations.addHandler(MemcachedSession(node: node, clock: clock))
                 }
             }
-        channel = try await bootstrap.bind(host: "127.0.0.1", port: requested).get()
+        channel = try await ListeningPort.bind(bootstrap, port: requested)
         port = channel.localAddress?.port ?? 0
     }
 

@@ -22,7 +22,7 @@ final class SimulatedRedisServer: Sendable {
                     try channel.pipeline.syncOperations.addHandler(RedisSession(node: node, password: password, runID: runID, clock: clock))
                 }
             }
-        channel = try await bootstrap.bind(host: "127.0.0.1", port: 0).get()
+        channel = try await ListeningPort.bind(bootstrap)
         port = channel.localAddress?.port ?? 0
     }
 

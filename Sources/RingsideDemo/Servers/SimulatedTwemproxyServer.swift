@@ -16,7 +16,7 @@ final class SimulatedTwemproxyServer: Sendable {
                     try channel.pipeline.syncOperations.addHandler(StatsDocumentWriter { Self.document(pool: pool, nodes: nodes, started: started) })
                 }
             }
-        channel = try await bootstrap.bind(host: "127.0.0.1", port: 0).get()
+        channel = try await ListeningPort.bind(bootstrap)
         port = channel.localAddress?.port ?? 0
     }
 
