@@ -10,14 +10,7 @@ final class SimulatedHAProxyServer: Sendable {
     private let channel: any Channel
 
     init(balancer: SimulatedBalancer, started: Date, clock: @escaping @Sendable () -> Double) async throws {
-        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(RuntimeAPISession(balancer: balancer, started: started, clock: clock))
-                }
-            }
-        channel = try await ListeningPort.bind(bootstrap)
+        channel = try await ListeningPort.serve { RuntimeAPISession(balancer: balancer, started: started, clock: clock) }
         port = channel.localAddress?.port ?? 0
     }
 

@@ -18,15 +18,7 @@ final class SimulatedMemcachedServer: Sendable {
     init(node: SimulatedNode, port requested: Int = 0, clock: @escaping @Sendable () -> Double) async throws {
         self.node = node
         let clients = self.clients
-        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
-                clients.add(channel)
-                return channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(MemcachedSession(node: node, clock: clock))
-                }
-            }
-        channel = try await ListeningPort.bind(bootstrap, port: requested)
+        channel = try await ListeningPort.serve(port: requested, accepted: { clients.add($0) }) { MemcachedSession(node: node, clock: clock) }
         port = channel.localAddress?.port ?? 0
     }
 

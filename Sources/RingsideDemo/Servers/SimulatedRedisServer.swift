@@ -15,14 +15,7 @@ final class SimulatedRedisServer: Sendable {
     init(node: SimulatedNode, password: String?, clock: @escaping @Sendable () -> Double) async throws {
         self.node = node
         let runID = String((0..<40).map { _ in "0123456789abcdef".randomElement()! })
-        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(RedisSession(node: node, password: password, runID: runID, clock: clock))
-                }
-            }
-        channel = try await ListeningPort.bind(bootstrap)
+        channel = try await ListeningPort.serve { RedisSession(node: node, password: password, runID: runID, clock: clock) }
         port = channel.localAddress?.port ?? 0
     }
 

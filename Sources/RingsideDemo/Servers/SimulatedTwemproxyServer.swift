@@ -9,14 +9,7 @@ final class SimulatedTwemproxyServer: Sendable {
     private let channel: any Channel
 
     init(pool: String, nodes: [SimulatedNode], started: Date) async throws {
-        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(StatsDocumentWriter { Self.document(pool: pool, nodes: nodes, started: started) })
-                }
-            }
-        channel = try await ListeningPort.bind(bootstrap)
+        channel = try await ListeningPort.serve { StatsDocumentWriter { Self.document(pool: pool, nodes: nodes, started: started) } }
         port = channel.localAddress?.port ?? 0
     }
 
