@@ -20,12 +20,12 @@ public final class DemoFleet: Sendable {
     public let fleet: Fleet
     private let nodes: [SimulatedNode]
     /// By node name; a restart replaces a node's server.
-    private let memcachedServers: Mutex<[String: SimulatedMemcachedServer]>
+    private let memcachedServers: Mutex<[String: Listener]>
     private let clock: @Sendable () -> Double
-    private let proxy: SimulatedTwemproxyServer
-    private let redisServers: [SimulatedRedisServer]
+    private let proxy: Listener
+    private let redisServers: [Listener]
     private let balancer: SimulatedBalancer
-    private let haproxy: SimulatedHAProxyServer
+    private let haproxy: Listener
     private let appRate: Double
     private let traffic: LiveTraffic
     /// The Redis pool's own applications.
@@ -45,17 +45,17 @@ public final class DemoFleet: Sendable {
         settings.keys = options.keys
         let traffic = LiveTraffic(TrafficModel(settings: settings))
         let clock: @Sendable () -> Double = { traffic.model.withLock { $0.now } }
-        var servers: [SimulatedMemcachedServer] = []
-        for node in nodes { servers.append(try await SimulatedMemcachedServer(node: node, clock: clock)) }
-        let proxy = try await SimulatedTwemproxyServer(pool: "demo", nodes: nodes, started: started)
+        var servers: [Listener] = []
+        for node in nodes { servers.append(try await SimulatedMemcachedServer.start(node: node, clock: clock)) }
+        let proxy = try await SimulatedTwemproxyServer.start(pool: "demo", nodes: nodes, started: started)
         // A Redis pool for sessions: redis-2 wants a password, which the demo keeps in a file only this user reads.
         let redisNodes = [SimulatedNode(name: "redis-1", limitBytes: 4 << 20, pid: 6001), SimulatedNode(name: "redis-2", limitBytes: 4 << 20, pid: 6002)]
         let password = "demo-\(UInt32.random(in: 0...UInt32.max))"
         let passwordFile = FileManager.default.temporaryDirectory.appendingPathComponent("ringside-demo-\(getpid()).password").path
         _ = FileManager.default.createFile(atPath: passwordFile, contents: Data(password.utf8), attributes: [.posixPermissions: 0o600])
         let redisServers = [
-            try await SimulatedRedisServer(node: redisNodes[0], password: nil, clock: clock),
-            try await SimulatedRedisServer(node: redisNodes[1], password: password, clock: clock),
+            try await SimulatedRedisServer.start(node: redisNodes[0], password: nil, clock: clock),
+            try await SimulatedRedisServer.start(node: redisNodes[1], password: password, clock: clock),
         ]
         var sessionSettings = settings
         sessionSettings.seed = options.seed &+ 1
@@ -63,7 +63,7 @@ public final class DemoFleet: Sendable {
         sessionSettings.keys = 5_000
         let sessionTraffic = LiveTraffic(TrafficModel(settings: sessionSettings))
         let balancer = SimulatedBalancer()
-        let haproxy = try await SimulatedHAProxyServer(balancer: balancer, started: started, clock: clock)
+        let haproxy = try await SimulatedHAProxyServer.start(balancer: balancer, started: started, clock: clock)
         let endpoints = zip(nodes, servers).map { node, server in
             Endpoint(name: node.name, kind: .memcached, address: HostPort(host: "127.0.0.1", port: server.port), pool: "demo")
         } + [
@@ -82,9 +82,9 @@ public final class DemoFleet: Sendable {
     }
 
     private init(
-        fleet: Fleet, nodes: [SimulatedNode], servers: [SimulatedMemcachedServer], proxy: SimulatedTwemproxyServer,
-        redis: (nodes: [SimulatedNode], servers: [SimulatedRedisServer], traffic: LiveTraffic),
-        balancer: (model: SimulatedBalancer, server: SimulatedHAProxyServer, rate: Double), traffic: LiveTraffic,
+        fleet: Fleet, nodes: [SimulatedNode], servers: [Listener], proxy: Listener,
+        redis: (nodes: [SimulatedNode], servers: [Listener], traffic: LiveTraffic),
+        balancer: (model: SimulatedBalancer, server: Listener, rate: Double), traffic: LiveTraffic,
         clock: @escaping @Sendable () -> Double
     ) {
         self.fleet = fleet
@@ -95,7 +95,7 @@ public final class DemoFleet: Sendable {
         self.balancer = balancer.model
         haproxy = balancer.server
         appRate = balancer.rate
-        memcachedServers = Mutex(Dictionary(uniqueKeysWithValues: servers.map { ($0.node.name, $0) }))
+        memcachedServers = Mutex(Dictionary(uniqueKeysWithValues: zip(nodes.map(\.name), servers)))
         self.clock = clock
         self.proxy = proxy
         self.traffic = traffic
@@ -243,7 +243,7 @@ public final class DemoFleet: Sendable {
             var lastError: (any Error)?
             for _ in 0..<100 {
                 do {
-                    let server = try await SimulatedMemcachedServer(node: node, port: port, clock: clock)
+                    let server = try await SimulatedMemcachedServer.start(node: node, port: port, clock: clock)
                     memcachedServers.withLock { $0[node.name] = server }
                     return "\(node.name) restarted with a cold cache"
                 } catch {

@@ -18,7 +18,7 @@ import Testing
             let daemon = try Daemons.memcached()
             return (daemon.port, daemon)
         case .simulated:
-            let server = try await SimulatedMemcachedServer(node: SimulatedNode(name: "sim", limitBytes: 64 << 20, pid: 7), clock: { 0 })
+            let server = try await SimulatedMemcachedServer.start(node: SimulatedNode(name: "sim", limitBytes: 64 << 20, pid: 7), clock: { 0 })
             return (server.port, server)
         }
     }
@@ -60,7 +60,7 @@ import Testing
             let daemon = try Daemons.redis(password: password)
             return (daemon.port, daemon)
         case .simulated:
-            let server = try await SimulatedRedisServer(node: SimulatedNode(name: "sim", limitBytes: 64 << 20, pid: 8), password: password, clock: { 0 })
+            let server = try await SimulatedRedisServer.start(node: SimulatedNode(name: "sim", limitBytes: 64 << 20, pid: 8), password: password, clock: { 0 })
             return (server.port, server)
         }
     }
@@ -110,7 +110,7 @@ import Testing
             })])
             (port, keepAlive) = (daemon.port, daemon)
         case .simulated:
-            let server = try await SimulatedHAProxyServer(balancer: SimulatedBalancer(), started: .now, clock: { 0 })
+            let server = try await SimulatedHAProxyServer.start(balancer: SimulatedBalancer(), started: .now, clock: { 0 })
             (port, keepAlive) = (server.port, server)
         }
         let client = HAProxyClient(host: "127.0.0.1", port: port, limits: limits)
@@ -134,7 +134,7 @@ import Testing
     @Test func simulatedTwemproxyStatsParseLikeNutcrackers() async throws {
         let nodes = [SimulatedNode(name: "mc-1", limitBytes: 1 << 20, pid: 1), SimulatedNode(name: "mc-2", limitBytes: 1 << 20, pid: 2)]
         nodes[0].state.withLock { $0.proxiedRequests = 42 }
-        let server = try await SimulatedTwemproxyServer(pool: "demo", nodes: nodes, started: .now)
+        let server = try await SimulatedTwemproxyServer.start(pool: "demo", nodes: nodes, started: .now)
         let snapshot = try await TwemproxyClient(host: "127.0.0.1", port: server.port, limits: limits).poll()
         #expect(snapshot.version == "0.5.0")
         #expect(snapshot.pools.map(\.name) == ["demo"])

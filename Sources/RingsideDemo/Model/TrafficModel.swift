@@ -46,13 +46,13 @@ struct TrafficModel: Sendable {
         let requests = Int(carry)
         carry -= Double(requests)
         guard !nodes.isEmpty else { return }
+        let value = [UInt8](repeating: 120, count: settings.valueBytes)
         for _ in 0..<requests {
             var key = "key:\(popularity.next(using: &random))"
             if let hotKey, now < hotKey.until, Double.random(in: 0..<1, using: &random) < hotKey.share { key = hotKey.key }
             let node = nodes[JumpHash.bucket(FNV1a.hash64(key.utf8), buckets: nodes.count)]
             let isRead = Double.random(in: 0..<1, using: &random) < settings.readFraction
             let ttl = Double.random(in: settings.ttl, using: &random)
-            let value = [UInt8](repeating: 120, count: settings.valueBytes)
             // The store needs the generator inside the node's lock; it is handed in and taken back.
             var generator = random
             let missed = node.state.withLock { state -> Bool in

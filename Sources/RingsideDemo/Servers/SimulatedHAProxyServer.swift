@@ -5,16 +5,10 @@ import NIOPosix
 /// An HAProxy 2.6 Runtime API on TCP over the simulated balancer, for what ringside uses: `prompt`,
 /// `set severity-output`, `show info`, `show stat`, `show servers state`, `set server … state|weight`. Without
 /// `prompt` it answers one line and closes, as HAProxy does; unknown commands get HAProxy's "Unknown command".
-final class SimulatedHAProxyServer: Sendable {
-    let port: Int
-    private let channel: any Channel
-
-    init(balancer: SimulatedBalancer, started: Date, clock: @escaping @Sendable () -> Double) async throws {
-        channel = try await ListeningPort.serve { RuntimeAPISession(balancer: balancer, started: started, clock: clock) }
-        port = channel.localAddress?.port ?? 0
+enum SimulatedHAProxyServer {
+    static func start(balancer: SimulatedBalancer, started: Date, clock: @escaping @Sendable () -> Double) async throws -> Listener {
+        try await Listener.start { RuntimeAPISession(balancer: balancer, started: started, clock: clock) }
     }
-
-    func stop() async { try? await channel.close() }
 }
 
 private final class RuntimeAPISession: ChannelInboundHandler {

@@ -2,42 +2,15 @@ import Foundation
 import NIOCore
 import NIOPosix
 import RingsideCore
-import Synchronization
 
 /// A memcached text-protocol server over a simulated node: `stats`, `stats settings`, `get`/`gets`, `set`,
 /// `delete`, `version`; anything else gets `ERROR`, as memcached 1.6 answers an unknown command. Data blocks are
 /// taken by their declared length.
-final class SimulatedMemcachedServer: Sendable {
-    let node: SimulatedNode
-    let port: Int
-    private let channel: any Channel
-    /// Open client connections, closed with the server: a killed node drops its clients.
-    private let clients = ClientChannels()
-
+enum SimulatedMemcachedServer {
     /// - Parameter port: 0 for a free port; a node restarted in a drill comes back on its old one.
-    init(node: SimulatedNode, port requested: Int = 0, clock: @escaping @Sendable () -> Double) async throws {
-        self.node = node
-        let clients = self.clients
-        channel = try await ListeningPort.serve(port: requested, accepted: { clients.add($0) }) { MemcachedSession(node: node, clock: clock) }
-        port = channel.localAddress?.port ?? 0
+    static func start(node: SimulatedNode, port: Int = 0, clock: @escaping @Sendable () -> Double) async throws -> Listener {
+        try await Listener.start(port: port) { MemcachedSession(node: node, clock: clock) }
     }
-
-    func stop() async {
-        try? await channel.close()
-        for client in clients.all { try? await client.close() }
-    }
-}
-
-/// The connections a server has accepted and not yet seen close.
-private final class ClientChannels: Sendable {
-    private let channels = Mutex<[ObjectIdentifier: any Channel]>([:])
-
-    func add(_ channel: any Channel) {
-        channels.withLock { $0[ObjectIdentifier(channel)] = channel }
-        channel.closeFuture.whenComplete { _ in _ = self.channels.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) } }
-    }
-
-    var all: [any Channel] { channels.withLock { Array($0.values) } }
 }
 
 private final class MemcachedSession: ChannelInboundHandler {

@@ -7,19 +7,11 @@ import RingsideWire
 /// A Redis 7.0 server over a simulated node, for the commands ringside and its tests use: `PING`, `AUTH`
 /// (password or user + password), `INFO`, `GET`, `SET`. Before `AUTH` a protected node answers `-NOAUTH`; an
 /// unknown command gets Redis's own `-ERR unknown command` reply.
-final class SimulatedRedisServer: Sendable {
-    let node: SimulatedNode
-    let port: Int
-    private let channel: any Channel
-
-    init(node: SimulatedNode, password: String?, clock: @escaping @Sendable () -> Double) async throws {
-        self.node = node
+enum SimulatedRedisServer {
+    static func start(node: SimulatedNode, password: String?, clock: @escaping @Sendable () -> Double) async throws -> Listener {
         let runID = String((0..<40).map { _ in "0123456789abcdef".randomElement()! })
-        channel = try await ListeningPort.serve { RedisSession(node: node, password: password, runID: runID, clock: clock) }
-        port = channel.localAddress?.port ?? 0
+        return try await Listener.start { RedisSession(node: node, password: password, runID: runID, clock: clock) }
     }
-
-    func stop() async { try? await channel.close() }
 }
 
 private final class RedisSession: ChannelInboundHandler {

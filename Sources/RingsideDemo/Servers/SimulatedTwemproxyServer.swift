@@ -4,16 +4,10 @@ import NIOPosix
 
 /// A twemproxy stats port over the simulated pool: on connect it writes one JSON document, as nutcracker 0.5.0
 /// does, and closes.
-final class SimulatedTwemproxyServer: Sendable {
-    let port: Int
-    private let channel: any Channel
-
-    init(pool: String, nodes: [SimulatedNode], started: Date) async throws {
-        channel = try await ListeningPort.serve { StatsDocumentWriter { Self.document(pool: pool, nodes: nodes, started: started) } }
-        port = channel.localAddress?.port ?? 0
+enum SimulatedTwemproxyServer {
+    static func start(pool: String, nodes: [SimulatedNode], started: Date) async throws -> Listener {
+        try await Listener.start { StatsDocumentWriter { document(pool: pool, nodes: nodes, started: started) } }
     }
-
-    func stop() async { try? await channel.close() }
 
     static func document(pool: String, nodes: [SimulatedNode], started: Date) -> [UInt8] {
         let now = Date()

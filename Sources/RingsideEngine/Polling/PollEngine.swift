@@ -77,12 +77,6 @@ public final class PollEngine: Sendable {
         tasks.withLock { $0 += started }
     }
 
-    /// Polls one endpoint now, out of schedule (the console's `r`).
-    public func pollNow(_ name: String) async {
-        guard let poller = pollers.first(where: { $0.endpoint.name == name }) else { return }
-        await poll(poller)
-    }
-
     /// How many polls have completed per endpoint since the engine started (for tests and benchmarks).
     public func completedPolls() -> [String: Int] {
         published.withLock { published in

@@ -20,8 +20,8 @@ final class CursesTerminal {
     let unicode: Bool
     private let screen: OpaquePointer
     private let window: UnsafeMutablePointer<WINDOW>
-    /// Per slot (by `Slot.allCases` index): the colour pair and the attributes to draw with.
-    private var styles: [(pair: Int16, attributes: attr_t)] = []
+    /// Per slot: the colour pair and the attributes to draw with.
+    private var styles: [Slot: (pair: Int16, attributes: attr_t)] = [:]
 
     /// - Parameters:
     ///   - ascii: force ASCII glyphs (otherwise: Unicode exactly when the locale is UTF-8).
@@ -50,7 +50,7 @@ final class CursesTerminal {
         for (index, slot) in Slot.allCases.enumerated() {
             let look = theme.resolve(slot, depth: depth)
             if depth != .monochrome { init_pair(Int16(index + 1), look.foreground, look.background) }
-            styles.append((depth == .monochrome ? 0 : Int16(index + 1), Self.attributes(look.attributes)))
+            styles[slot] = (depth == .monochrome ? 0 : Int16(index + 1), Self.attributes(look.attributes))
         }
     }
 
@@ -118,7 +118,7 @@ final class CursesTerminal {
         for y in 0..<canvas.height {
             for x in 0..<canvas.width {
                 let source = canvas[x, y]
-                let style = styles[Slot.allCases.firstIndex(of: source.slot)!]
+                let style = styles[source.slot]!
                 var wide = Array(source.character.unicodeScalars.prefix(1).map { wchar_t(bitPattern: $0.value) }) + [0]
                 if !unicode && !source.character.isASCII { wide = [wchar_t(UInt8(ascii: "?")), 0] }
                 setcchar(&cell, &wide, style.attributes, style.pair, nil)

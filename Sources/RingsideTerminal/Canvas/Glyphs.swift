@@ -1,7 +1,6 @@
 /// The characters views draw with: Unicode where the terminal has UTF-8, plain ASCII otherwise (`LANG=C`,
 /// `--ascii`, screen readers). Every glyph is one column wide.
 public struct Glyphs: Sendable, Equatable {
-    public var horizontal: Character
     public var vertical: Character
     public var ellipsis: Character
     /// Sparkline levels, lowest first.
@@ -14,11 +13,11 @@ public struct Glyphs: Sendable, Equatable {
     public var ascii: Bool
 
     public static let unicode = Glyphs(
-        horizontal: "─", vertical: "│", ellipsis: "…", sparkline: ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"], barFull: "█",
+        vertical: "│", ellipsis: "…", sparkline: ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"], barFull: "█",
         barEmpty: "░", sortAscending: "▲", sortDescending: "▼", cursor: "▶", ascii: false)
 
     public static let plain = Glyphs(
-        horizontal: "-", vertical: "|", ellipsis: "~", sparkline: ["_", ".", "-", "=", "^"], barFull: "#", barEmpty: ".",
+        vertical: "|", ellipsis: "~", sparkline: ["_", ".", "-", "=", "^"], barFull: "#", barEmpty: ".",
         sortAscending: "^", sortDescending: "v", cursor: ">", ascii: true)
 
     /// A sparkline of `values` (fractions 0…1; `nil` is a gap) in `width` columns, newest at the right.
