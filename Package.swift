@@ -29,11 +29,15 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         .target(
             name: "RingsideCore",
-            dependencies: [.product(name: "Collections", package: "swift-collections"), .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                .product(name: "Collections", package: "swift-collections"), .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings),
         .target(name: "RingsideWire", dependencies: ["RingsideCore"] + nio, swiftSettings: swiftSettings),
         .target(
