@@ -30,6 +30,8 @@ public struct Thresholds: Sendable, Equatable {
     /// Evictions per second above this warn (default: any).
     public var evictionsPerSecondWarn: Double = 0
     public var memoryFractionWarn: Double = 0.90
+    /// A node whose share of the load exceeds its share of the ring by this factor is a hot spot (likely hot keys).
+    public var hotSpotFactor: Double = 1.5
 
     public init() {}
 }
@@ -40,10 +42,15 @@ public struct Fleet: Sendable, Equatable {
     public var endpoints: [Endpoint]
     public var polling: PollSettings
     public var thresholds: Thresholds
+    /// Rings declared in the fleet file (`rings:`), in file order.
+    public var rings: [RingDeclaration]
 
-    public init(name: String, endpoints: [Endpoint], polling: PollSettings = .init(), thresholds: Thresholds = .init()) {
+    public init(
+        name: String, endpoints: [Endpoint], polling: PollSettings = .init(), thresholds: Thresholds = .init(), rings: [RingDeclaration] = []
+    ) {
         self.name = name
         self.endpoints = endpoints
+        self.rings = rings
         self.polling = polling
         self.thresholds = thresholds
     }

@@ -16,13 +16,19 @@ import Yams
 /// balancers:
 ///   - { name: edge, kind: haproxy, address: 10.0.0.9:9999 }
 ///   - { name: twem, kind: twemproxy, address: 10.0.0.10:22222, nutcracker_config: /etc/nutcracker.yml }
+/// rings:
+///   - { name: app-ring, balancer: edge, backend: be_app, hash_type: consistent }   # HAProxy, read live
+///   - { name: alpha, balancer: twem, pool: alpha }                                  # from the nutcracker config
+///   - name: php-sessions                                                            # client-side hashing
+///     scheme: libmemcached
+///     members: [{ node: mc-1 }, { name: mc-9, address: 10.0.0.9:11211, weight: 2 }]
 /// ```
 public enum FleetFile {
     public static func parse(_ text: String, file: String) throws -> Fleet {
         let reader = YAMLReader(file: file)
         let root = try reader.root(of: text)
         let top = try reader.entries(
-            reader.mapping(root, "the fleet file"), allowed: ["fleet", "polling", "thresholds", "nodes", "balancers"],
+            reader.mapping(root, "the fleet file"), allowed: ["fleet", "polling", "thresholds", "nodes", "balancers", "rings"],
             in: "the fleet file")
         var fleet = Fleet(name: try top["fleet"].map { try reader.string($0.value, "fleet") } ?? "fleet", endpoints: [])
         if let polling = top["polling"] { fleet.polling = try parsePolling(polling.value, reader) }
@@ -37,8 +43,14 @@ public enum FleetFile {
                 fleet.endpoints.append(endpoint)
             }
         }
-        guard !fleet.endpoints.isEmpty else {
-            throw reader.error(at: root, "the fleet has no nodes and no balancers")
+        var ringNames: Set<String> = []
+        for node in try top["rings"].map({ try reader.sequence($0.value, "rings") }) ?? [] {
+            let ring = try RingFile.parse(node, reader, fleet: fleet)
+            guard ringNames.insert(ring.name).inserted else { throw reader.error(at: node, "the ring name '\(ring.name)' is used twice") }
+            fleet.rings.append(ring)
+        }
+        guard !fleet.endpoints.isEmpty || !fleet.rings.isEmpty else {
+            throw reader.error(at: root, "the fleet has no nodes, no balancers and no rings")
         }
         return fleet
     }
@@ -55,7 +67,7 @@ public enum FleetFile {
     private static func parseThresholds(_ node: Node, _ reader: YAMLReader) throws -> Thresholds {
         let entries = try reader.entries(
             reader.mapping(node, "thresholds"),
-            allowed: ["slow_latency", "hit_ratio_warn", "hit_ratio_critical", "evictions_per_second_warn", "memory_warn"],
+            allowed: ["slow_latency", "hit_ratio_warn", "hit_ratio_critical", "evictions_per_second_warn", "memory_warn", "hot_spot_factor"],
             in: "thresholds")
         var thresholds = Thresholds()
         if let e = entries["slow_latency"] { thresholds.slowLatency = try reader.duration(e.value, "thresholds.slow_latency") }
@@ -67,6 +79,13 @@ public enum FleetFile {
             thresholds.evictionsPerSecondWarn = Double(try reader.integer(e.value, "thresholds.evictions_per_second_warn", in: 0...Int.max))
         }
         if let e = entries["memory_warn"] { thresholds.memoryFractionWarn = try reader.fraction(e.value, "thresholds.memory_warn") }
+        if let e = entries["hot_spot_factor"] {
+            let text = try reader.string(e.value, "thresholds.hot_spot_factor")
+            guard let factor = Double(text), factor > 1 else {
+                throw reader.error(at: e.value, "thresholds.hot_spot_factor must be a number above 1, like 1.5 (got '\(text)')")
+            }
+            thresholds.hotSpotFactor = factor
+        }
         return thresholds
     }
 

@@ -21,7 +21,7 @@ public final class Daemon: Sendable {
     }
 
     /// Starts `kind` with `arguments` and waits until every port in `readyPorts` accepts connections.
-    public init(_ kind: DaemonKind, arguments: [String], port: Int, readyPorts: [Int]? = nil, directory: URL) throws {
+    public init(_ kind: DaemonKind, arguments: [String], port: Int, readyPorts: [Int]? = nil, host: String = "127.0.0.1", directory: URL) throws {
         guard let executable = kind.executable else { throw LaunchError.notInstalled(kind) }
         self.kind = kind
         self.port = port
@@ -34,7 +34,7 @@ public final class Daemon: Sendable {
             throw LaunchError.didNotStart(kind, "\(error)")
         }
         let deadline = Date().addingTimeInterval(10)
-        while !(readyPorts ?? [port]).allSatisfy(isListening(port:)) {
+        while !(readyPorts ?? [port]).allSatisfy({ isListening(port: $0, host: host) }) {
             guard isRunning, Date() < deadline else {
                 stop()
                 let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""

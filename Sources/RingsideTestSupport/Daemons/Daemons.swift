@@ -3,12 +3,13 @@ import Foundation
 /// Starts the real servers the live tests talk to, each on free loopback ports.
 public enum Daemons {
     /// memcached with `memoryMB` of cache; runs as root only when the tests do (CI), as memcached demands `-u`.
-    /// Give `port` to restart a node where it was (a cold restart in a drill).
-    public static func memcached(memoryMB: Int = 64, port fixedPort: Int? = nil) throws -> Daemon {
+    /// Give `port` to restart a node where it was (a cold restart in a drill); give `host` (another 127.0.0.x)
+    /// to run several on the same port, as fleets on port 11211 do.
+    public static func memcached(memoryMB: Int = 64, host: String = "127.0.0.1", port fixedPort: Int? = nil) throws -> Daemon {
         try launchRetrying(fixedPort: fixedPort) { port in
-            var arguments = ["-l", "127.0.0.1", "-p", "\(port)", "-U", "0", "-m", "\(memoryMB)", "-t", "1"]
+            var arguments = ["-l", host, "-p", "\(port)", "-U", "0", "-m", "\(memoryMB)", "-t", "1"]
             if geteuid() == 0 { arguments += ["-u", "root"] }
-            return try Daemon(.memcached, arguments: arguments, port: port, directory: try Daemon.scratchDirectory("memcached"))
+            return try Daemon(.memcached, arguments: arguments, port: port, host: host, directory: try Daemon.scratchDirectory("memcached"))
         }
     }
 
@@ -35,10 +36,11 @@ public enum Daemons {
         }
     }
 
-    /// nutcracker with one memcached pool; `statsIntervalMs` is how often it aggregates counters.
+    /// nutcracker with one memcached pool; `servers` are config lines (`host:port:weight [name]`), `hash` its key
+    /// hash; `statsIntervalMs` is how often it aggregates counters.
     public static func nutcracker(
-        pool: String = "alpha", servers: [String], autoEject: Bool = true, retryTimeoutMs: Int = 30_000, failureLimit: Int = 1,
-        statsIntervalMs: Int = 200
+        pool: String = "alpha", servers: [String], hash: String = "fnv1a_64", autoEject: Bool = true, retryTimeoutMs: Int = 30_000,
+        failureLimit: Int = 1, statsIntervalMs: Int = 200
     ) throws -> (daemon: Daemon, configPath: String, listenPort: Int) {
         var listenPort = 0
         var configPath = ""
@@ -48,7 +50,7 @@ public enum Daemons {
             let config = """
                 \(pool):
                   listen: 127.0.0.1:\(listenPort)
-                  hash: fnv1a_64
+                  hash: \(hash)
                   distribution: ketama
                   auto_eject_hosts: \(autoEject)
                   server_retry_timeout: \(retryTimeoutMs)
@@ -67,6 +69,34 @@ public enum Daemons {
                 port: port, readyPorts: [port, listenPort], directory: directory)
         }
         return (daemon, configPath, listenPort)
+    }
+
+    /// HAProxy in HTTP mode with one hashing backend on `listenPort`; each server is a frontend of the same
+    /// HAProxy that answers with its own name, so a response says who served the request.
+    public static func haproxyEchoing(
+        balance: String, hashType: String, servers: [HAProxyBackendSpec.Server]
+    ) throws -> (daemon: Daemon, listenPort: Int) {
+        var listenPort = 0
+        let daemon = try launchRetrying { port in
+            listenPort = freeLoopbackPort()
+            let directory = try Daemon.scratchDirectory("haproxy")
+            var lines = [
+                "global", "    stats socket ipv4@127.0.0.1:\(port) level admin", "    stats timeout 2m",
+                "defaults", "    mode http", "    timeout connect 500ms", "    timeout client 5s", "    timeout server 5s",
+                "frontend fe_hash", "    bind 127.0.0.1:\(listenPort)", "    default_backend be_hash",
+                "backend be_hash", "    balance \(balance)", "    hash-type \(hashType)",
+            ]
+            for server in servers {
+                lines.append("    server \(server.name) 127.0.0.1:\(server.port) weight \(server.weight)" + (server.id.map { " id \($0)" } ?? ""))
+            }
+            for server in servers {
+                lines += ["frontend echo_\(server.name)", "    bind 127.0.0.1:\(server.port)", "    http-request return status 200 content-type text/plain string \(server.name)"]
+            }
+            let file = directory.appendingPathComponent("haproxy.cfg")
+            try (lines.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+            return try Daemon(.haproxy, arguments: ["-f", file.path, "-db"], port: port, readyPorts: [port, listenPort] + servers.map(\.port), directory: directory)
+        }
+        return (daemon, listenPort)
     }
 
     /// Free ports can be taken between the check and the bind; try again on a new port a few times.
