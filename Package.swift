@@ -63,7 +63,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ] + nio,
             swiftSettings: swiftSettings),
-        .testTarget(name: "RingsideCoreTests", dependencies: ["RingsideCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "RingsideCoreTests", dependencies: ["RingsideCore", "RingsideTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RingsideWireTests", dependencies: ["RingsideWire", "RingsideTestSupport"], resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings),

@@ -9,20 +9,8 @@ struct Ringside: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ringside",
         abstract: "An operations console for cache fleets and the balancers in front of them.",
-        subcommands: [StatusCommand.self, DemoCommand.self])
-
-    @OptionGroup var fleetOptions: FleetOptions
-
-    @OptionGroup var console: ConsoleFlags
-
-    /// Without a subcommand: the live console on the fleet.
-    func run() async throws {
-        guard let fleet = try fleetOptions.fleet() else {
-            FileHandle.standardError.write(Data((howToGiveAFleet + "\n").utf8))
-            throw ExitCode(2)
-        }
-        try await console.open(fleet, ejectionPolicies: try FleetLoader.ejectionPolicies(for: fleet), badge: nil)
-    }
+        subcommands: [ConsoleCommand.self, StatusCommand.self, RingCommand.self, DemoCommand.self],
+        defaultSubcommand: ConsoleCommand.self)
 
     /// Usage and fleet file errors exit with 2 (ArgumentParser's default would be 64).
     static func main() async {
@@ -36,6 +24,12 @@ struct Ringside: AsyncParsableCommand {
         } catch let error as ConfigError {
             FileHandle.standardError.write(Data("ringside: \(error)\n".utf8))
             Foundation.exit(2)
+        } catch let error as RingError {
+            FileHandle.standardError.write(Data("ringside: \(error)\n".utf8))
+            Foundation.exit(2)
+        } catch let error as RingUnavailable {
+            FileHandle.standardError.write(Data("ringside: \(error)\n".utf8))
+            Foundation.exit(1)
         } catch {
             let code = exitCode(for: error)
             guard code == .validationFailure else { exit(withError: error) }

@@ -57,7 +57,7 @@ import Testing
         ("nodes:\n  - {name: a, kind: redis, address: 'h:1'}\n  - {name: a, kind: redis, address: 'h:2'}\n", "f.yaml:3:5: the name 'a' is used twice"),
         ("polling:\n  interval: fast\nnodes: []\n", "f.yaml:2:13: polling.interval must be a positive duration"),
         ("nodes:\n  - name: a\n   kind: x\n", "f.yaml:3:4: YAML syntax: did not find expected"),
-        ("fleet: x\n", "f.yaml:1:1: the fleet has no nodes and no balancers"),
+        ("fleet: x\n", "f.yaml:1:1: the fleet has no nodes, no balancers and no rings"),
         ("", "f.yaml: the file is empty"),
     ])
     func namesFileLineAndProblem(text: String, expected: String) {

@@ -118,10 +118,11 @@ import Testing
             name: "mixed", endpoints: [
                 Endpoint(name: "hung", kind: .memcached, address: try HostPort.parse(hung.address).get()),
                 Endpoint(name: "ok", kind: .memcached, address: try HostPort.parse(healthy.address).get()),
-            ], polling: PollSettings(interval: .milliseconds(50), timeout: .seconds(2)), thresholds: Self.relaxed))
+            ], polling: PollSettings(interval: .milliseconds(50), timeout: .seconds(10)), thresholds: Self.relaxed))
         engine.start()
-        // While the hung endpoint's first poll waits out its 2 s deadline, the healthy one keeps polling.
-        let deadline = ContinuousClock.now + .seconds(1.5)
+        // While the hung endpoint's first poll waits out its 10 s deadline, the healthy one keeps polling
+        // (a generous deadline, so a loaded machine cannot make the hung poll finish first).
+        let deadline = ContinuousClock.now + .seconds(8)
         while (engine.completedPolls()["ok"] ?? 0) < 5 && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(20))
         }

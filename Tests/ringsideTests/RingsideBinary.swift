@@ -19,7 +19,8 @@ struct RingsideBinary {
     }
 
     /// Runs the binary to completion without blocking a thread (the test pool has as many threads as cores).
-    static func run(_ arguments: [String], environment: [String: String] = [:], directory: URL? = nil) async throws -> Result {
+    /// `stdin`, when given, is piped to the binary through a shell.
+    static func run(_ arguments: [String], environment: [String: String] = [:], directory: URL? = nil, stdin: String? = nil) async throws -> Result {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("ringside-run-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -28,8 +29,12 @@ struct RingsideBinary {
         env.merge(environment) { $1 }
         let out = scratch.appendingPathComponent("stdout").path, err = scratch.appendingPathComponent("stderr").path
         // ChildProcess starts in this process's directory; a different one goes through a shell `cd`.
-        let (executable, argv) = directory.map { ("/bin/sh", ["-c", "cd \(TmuxSession.quote($0.path)) && exec \"$0\" \"$@\"", url.path] + arguments) }
+        var (executable, argv) = directory.map { ("/bin/sh", ["-c", "cd \(TmuxSession.quote($0.path)) && exec \"$0\" \"$@\"", url.path] + arguments) }
             ?? (url.path, arguments)
+        if let stdin {
+            env["RINGSIDE_TEST_STDIN"] = stdin
+            (executable, argv) = ("/bin/sh", ["-c", "printf '%s' \"$RINGSIDE_TEST_STDIN\" | \"$0\" \"$@\"", url.path] + arguments)
+        }
         let child = try ChildProcess(executable: executable, arguments: argv, stdio: .files(stdout: out, stderr: err), environment: env)
         let status = await child.exitCode()
         return Result(

@@ -141,12 +141,7 @@ extension StatusReport {
     }
 
     /// Pretty, key-sorted JSON with ISO 8601 dates.
-    public func json() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return try encoder.encode(self)
-    }
+    public func json() throws -> Data { try reportJSON() }
 }
 
 extension StatusReport.Node {

@@ -58,17 +58,16 @@ public enum RingProbe {
         return served
     }
 
-    /// One HTTP/1.1 response with a Content-Length body.
-    static let httpResponse = ReplyFraming.scanned { bytes, _ in
-        let separator: [UInt8] = [13, 10, 13, 10]
-        guard bytes.count >= 4, let end = (0...(bytes.count - 4)).first(where: { bytes[$0..<$0 + 4].elementsEqual(separator) }) else {
-            return .incomplete(resumeAt: 0)
-        }
+    /// One HTTP/1.1 response with a Content-Length body; the head is searched once, from where the last scan stopped.
+    static let httpResponse = ReplyFraming.scanned { bytes, resumeAt in
+        var end = max(0, resumeAt - 3)
+        while end + 4 <= bytes.count, !(bytes[end] == 13 && bytes[end + 1] == 10 && bytes[end + 2] == 13 && bytes[end + 3] == 10) { end += 1 }
+        guard end + 4 <= bytes.count else { return .incomplete(resumeAt: bytes.count) }
         let head = String(decoding: bytes[..<end], as: UTF8.self).lowercased()
         guard let field = head.split(separator: "\r\n").first(where: { $0.hasPrefix("content-length:") }),
               let length = Int(field.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces))
         else { return .invalid("an HTTP response without Content-Length") }
         let total = end + 4 + length
-        return bytes.count >= total ? .complete(length: total) : .incomplete(resumeAt: 0)
+        return bytes.count >= total ? .complete(length: total) : .incomplete(resumeAt: end)
     }
 }

@@ -37,11 +37,13 @@ import Testing
     @Test(arguments: schemes)
     func planSweepAgreesWithLookups(scheme: RingScheme) throws {
         let before = try ring(scheme, weights: [1, 2, 1, 3])
-        let plan = try RingPlan(before, changes: [.setWeight(node: "n1", weight: 1), .add(RingMember(name: "n4", address: "10.0.0.9:11211"))])
+        let plan = try RingPlan(
+            before, changes: [.remove(node: "n0"), .setWeight(node: "n1", weight: 1), .add(RingMember(name: "n4", address: "10.0.0.9:11211"))])
+        #expect(plan.flows.allSatisfy { $0.from != $0.to })
         for range in plan.movedRanges {
             for position in [range.first, range.last] {
-                #expect(before.owner(ofHash: position) == range.from)
-                #expect(plan.after.owner(ofHash: position) == range.to)
+                #expect(before.nodes[before.owner(ofHash: position)!].name == plan.nodeNames[range.from])
+                #expect(plan.after.nodes[plan.after.owner(ofHash: position)!].name == plan.nodeNames[range.to])
             }
         }
         // Random positions: moved exactly when the two lookups disagree, and then inside a moved range.

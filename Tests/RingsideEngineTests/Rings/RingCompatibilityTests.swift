@@ -7,11 +7,14 @@ import Testing
 
 /// Keys routed through the real proxies must land exactly where ringside's ring says, for thousands of keys.
 /// The ring is built the way the console and `ringside ring` build it: from the nutcracker config file, or
-/// from HAProxy's Runtime API.
+/// from HAProxy's Runtime API. One case at a time: each starts up to 26 daemons on a two-core machine.
+@Suite(.serialized) struct RingCompatibilityTests {}
+
+extension RingCompatibilityTests {
 @Suite(.enabled(
     if: DaemonKind.memcached.shouldRunLiveTests && DaemonKind.nutcracker.shouldRunLiveTests,
     "needs memcached and nutcracker: apt-get install memcached nutcracker"))
-struct NutcrackerRingCompatibilityTests {
+struct Nutcracker {
     /// ASCII keys of several shapes, plus keys with bytes ≥ 0x80 (twemproxy's fnv hashes read them as signed char).
     static func keys(_ count: Int) -> [String] {
         (0..<count).map { index in
@@ -42,15 +45,18 @@ struct NutcrackerRingCompatibilityTests {
 
     @Test(arguments: pools)
     func keysLandWhereTheRingSays(pool: Pool) async throws {
-        let daemons = try pool.servers.map { server in
-            try server.host11211.map { try Daemons.memcached(memoryMB: 8, host: $0, port: 11211) } ?? Daemons.memcached(memoryMB: 8)
+        let servers = pool.servers
+        let daemons = try await offCooperativePool {
+            try servers.map { server in
+                try server.host11211.map { try Daemons.memcached(memoryMB: 8, host: $0, port: 11211) } ?? Daemons.memcached(memoryMB: 8)
+            }
         }
         defer { daemons.forEach { $0.stop() } }
         let hosts = pool.servers.map { $0.host11211 ?? "127.0.0.1" }
         let lines = pool.servers.indices.map { index in
             "\(hosts[index]):\(daemons[index].port):\(pool.servers[index].weight)" + (pool.servers[index].name.map { " \($0)" } ?? "")
         }
-        let proxy = try Daemons.nutcracker(servers: lines, hash: pool.hash, autoEject: false)
+        let proxy = try await offCooperativePool { try Daemons.nutcracker(servers: lines, hash: pool.hash, autoEject: false) }
         defer { proxy.daemon.stop() }
 
         let definition = try await RingCatalog.definition(
@@ -69,7 +75,7 @@ struct NutcrackerRingCompatibilityTests {
 }
 
 @Suite(.enabled(if: DaemonKind.haproxy.shouldRunLiveTests, "needs haproxy: apt-get install haproxy"))
-struct HAProxyRingCompatibilityTests {
+struct HAProxy {
     @Test(arguments: ["consistent", "consistent sdbm", "consistent djb2 avalanche", "consistent wt6 avalanche", "consistent crc32"])
     func requestsLandWhereTheRingSaysBeforeAndAfterADrain(hashType: String) async throws {
         let servers = [
@@ -78,14 +84,14 @@ struct HAProxyRingCompatibilityTests {
             HAProxyBackendSpec.Server(name: "s3", port: freeLoopbackPort(), weight: 2, id: 10),
             HAProxyBackendSpec.Server(name: "s4", port: freeLoopbackPort(), weight: 1),
         ]
-        let haproxy = try Daemons.haproxyEchoing(balance: "hdr(X-Key)", hashType: hashType, servers: servers)
+        let haproxy = try await offCooperativePool { try Daemons.haproxyEchoing(balance: "hdr(X-Key)", hashType: hashType, servers: servers) }
         defer { haproxy.daemon.stop() }
         let declaration = RingDeclaration(
             name: "be_hash",
             source: .haproxyBackend(
                 address: HostPort(host: "127.0.0.1", port: haproxy.daemon.port), backend: "be_hash",
                 hashType: try HAProxyHashType.parse(hashType).get()))
-        let keys = NutcrackerRingCompatibilityTests.keys(3000)
+        let keys = Nutcracker.keys(3000)
 
         func compare() async throws -> HashRing {
             let ring = try HashRing(try await RingCatalog.definition(of: declaration, limits: WireLimits()))
@@ -102,4 +108,5 @@ struct HAProxyRingCompatibilityTests {
         #expect(after.nodes[1].inService == false)
         #expect(after.nodes[1].points == 0)
     }
+}
 }

@@ -19,17 +19,21 @@ public struct RingOwnership: Sendable, Equatable {
     /// `false` for jump hash, whose shares are expectations.
     public var exact: Bool
 
-    /// Largest in-service share over the mean in-service share (1.0 is perfectly even).
+    /// Share over ideal share for each in-service member: 1.0 owns exactly what its weight asks for.
+    private var ratios: [Double] { nodes.filter { $0.inService && $0.ideal > 0 }.map { $0.share / $0.ideal } }
+
+    /// The most overloaded member's share/ideal over the mean share/ideal (1.0 is perfectly even; with equal
+    /// weights it is the largest share over the mean share).
     public var maxOverMean: Double {
-        let shares = nodes.filter(\.inService).map(\.share)
-        guard let top = shares.max(), !shares.isEmpty else { return 0 }
-        let mean = shares.reduce(0, +) / Double(shares.count)
+        let ratios = ratios
+        guard let top = ratios.max() else { return 0 }
+        let mean = ratios.reduce(0, +) / Double(ratios.count)
         return mean > 0 ? top / mean : 0
     }
 
     /// Coefficient of variation of share / ideal over in-service members: the ring's unevenness.
     public var coefficientOfVariation: Double {
-        let ratios = nodes.filter { $0.inService && $0.ideal > 0 }.map { $0.share / $0.ideal }
+        let ratios = ratios
         guard ratios.count > 1 else { return 0 }
         let mean = ratios.reduce(0, +) / Double(ratios.count)
         let variance = ratios.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(ratios.count)

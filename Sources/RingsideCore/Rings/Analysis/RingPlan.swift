@@ -27,7 +27,9 @@ public struct RingPlan: Sendable {
     public let flows: [Flow]
     /// `false` when the scheme only has expectations (jump).
     public let exact: Bool
-    /// For point rings: moved ranges in position order, `from` indexing `before.nodes`, `to` indexing `after.nodes`.
+    /// Every node of either side: those of `before` in order, then the ones the change adds.
+    public let nodeNames: [String]
+    /// Moved ranges in position order (Maglev: none, jump: none); `from` and `to` index `nodeNames`.
     public let movedRanges: [MovedRange]
 
     /// Builds the changed ring and compares it with `ring`.
@@ -40,14 +42,17 @@ public struct RingPlan: Sendable {
         self.before = before
         self.after = after
         self.changes = changes
-        let comparison = try PartitionComparison(before.partition, after.partition)
+        var names = before.nodes.map(\.name)
+        names += after.nodes.map(\.name).filter { !names.contains($0) }
+        let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+        let comparison = try PartitionComparison(
+            before.partition, after.partition, beforeIDs: before.nodes.map { index[$0.name]! }, afterIDs: after.nodes.map { index[$0.name]! })
         var notes = notes
         let touched = Set(changes.map(\.node))
         var flows = comparison.flows.map { pair, count in
             Flow(
-                from: before.nodes[pair.from].name, to: after.nodes[pair.to].name, fraction: comparison.fraction(count),
-                betweenUntouchedNodes: !touched.isEmpty && !touched.contains(before.nodes[pair.from].name)
-                    && !touched.contains(after.nodes[pair.to].name))
+                from: names[pair.from], to: names[pair.to], fraction: comparison.fraction(count),
+                betweenUntouchedNodes: !touched.isEmpty && !touched.contains(names[pair.from]) && !touched.contains(names[pair.to]))
         }
         flows.sort { ($0.fraction, $1.from, $1.to) > ($1.fraction, $0.from, $0.to) }
         let bystanders = flows.filter(\.betweenUntouchedNodes).reduce(0) { $0 + $1.fraction }
@@ -58,6 +63,7 @@ public struct RingPlan: Sendable {
         }
         self.flows = flows
         self.notes = notes
+        self.nodeNames = names
         self.movedFraction = comparison.fraction(comparison.moved)
         self.exact = comparison.exact
         self.movedRanges = comparison.ranges
@@ -76,7 +82,20 @@ extension RingScheme {
     }
 }
 
-/// The merge sweep of two partitions of the same space.
+extension RingPartition {
+    /// The same partition with owner `i` renamed `ids[i]`.
+    func relabelled(_ ids: [Int]) -> RingPartition {
+        switch self {
+        case let .arcs(bits, ends, owners): .arcs(bits: bits, ends: ends, owners: owners.map { UInt32(ids[Int($0)]) })
+        case let .slots(table): .slots(table.map { UInt32(ids[Int($0)]) })
+        case let .buckets(members): .buckets(members.map { ids[$0] })
+        case .none: .none
+        }
+    }
+}
+
+/// The merge sweep of two partitions of the same space. Owners are compared through `beforeIDs`/`afterIDs`
+/// (member index → node identity) because a change renumbers members.
 struct PartitionComparison {
     struct Pair: Hashable { var from: Int; var to: Int }
 
@@ -88,7 +107,8 @@ struct PartitionComparison {
 
     func fraction(_ count: UInt128) -> Double { Double(count) / Double(total) }
 
-    init(_ before: RingPartition, _ after: RingPartition) throws(RingError) {
+    init(_ before: RingPartition, _ after: RingPartition, beforeIDs: [Int], afterIDs: [Int]) throws(RingError) {
+        let before = before.relabelled(beforeIDs), after = after.relabelled(afterIDs)
         switch (before, after) {
         case let (.arcs(bits, endsX, ownersX), .arcs(bitsY, endsY, ownersY)) where bits == bitsY:
             sweep(bits: bits, endsX, ownersX, endsY, ownersY)
