@@ -56,10 +56,12 @@ let package = Package(
             swiftSettings: swiftSettings),
         .target(name: "RingsideDemo", dependencies: ["RingsideCore", "RingsideWire"] + nio, swiftSettings: swiftSettings),
         .target(name: "RingsideTestSupport", dependencies: ["RingsideCore", "RingsideWire"] + nio, swiftSettings: swiftSettings),
+        /// The ring benchmark's peer: a libketama-style build in C with OpenSSL (libssl-dev).
+        .target(name: "CKetamaPeer", linkerSettings: [.linkedLibrary("crypto")]),
         .executableTarget(
             name: "RingsideBench",
             dependencies: [
-                "RingsideCore", "RingsideWire", "RingsideEngine", "RingsideTerminal", "RingsideTestSupport",
+                "RingsideCore", "RingsideWire", "RingsideEngine", "RingsideTerminal", "RingsideTestSupport", "CKetamaPeer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ] + nio,
             swiftSettings: swiftSettings),

@@ -136,10 +136,10 @@ public struct RingPlanReport: Codable, Sendable, Equatable {
         exact = plan.exact
         movedRanges = plan.movedRanges.count
         let before = plan.before.ownership.nodes, after = plan.after.ownership.nodes
-        var names = before.map(\.name)
-        names += after.map(\.name).filter { !names.contains($0) }
-        nodes = names.map { name in
-            let old = before.first { $0.name == name }, new = after.first { $0.name == name }
+        let oldByName = Dictionary(before.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let newByName = Dictionary(after.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        nodes = plan.nodeNames.map { name in
+            let old = oldByName[name], new = newByName[name]
             return Node(
                 name: name, pointsBefore: old?.points, pointsAfter: new?.points, shareBefore: old?.share ?? 0, shareAfter: new?.share ?? 0,
                 weightBefore: old?.weight, weightAfter: new?.weight)

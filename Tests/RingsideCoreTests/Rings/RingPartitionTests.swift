@@ -34,6 +34,20 @@ import Testing
         #expect(abs(shares.reduce(0, +) - 1) < 1e-9)
     }
 
+    /// Rings of 4,096 points or more look up through a 65,536-bucket index; every arc must still agree.
+    @Test(arguments: [RingScheme.twemproxyKetama(hash: .fnv1a_64, hashTag: nil), .haproxyConsistent(.default), .envoyRingHash(minimumRingSize: 8192, maximumRingSize: 8192)])
+    func largeRingsLookUpThroughTheBucketIndex(scheme: RingScheme) throws {
+        let ring = try ring(scheme, weights: Array(repeating: 5, count: 60))
+        #expect(ring.nodes.reduce(0) { $0 + $1.points } >= 4096)
+        guard case let .arcs(_, ends, owners) = ring.partition else { Issue.record("no arcs"); return }
+        var start: UInt64 = 0
+        for (end, owner) in zip(ends, owners) {
+            #expect(ring.owner(ofHash: start) == Int(owner))
+            #expect(ring.owner(ofHash: end) == Int(owner))
+            start = end &+ 1
+        }
+    }
+
     @Test(arguments: schemes)
     func planSweepAgreesWithLookups(scheme: RingScheme) throws {
         let before = try ring(scheme, weights: [1, 2, 1, 3])

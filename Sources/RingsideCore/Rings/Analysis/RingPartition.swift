@@ -48,20 +48,32 @@ enum ArcBuilder {
     }
 
     static func successor<Value>(_ points: SortedPoints<Value>, bits: Int) -> RingPartition {
-        var arcs = Arcs()
-        arcs.ends.reserveCapacity(points.count + 1)
-        arcs.owners.reserveCapacity(points.count + 1)
-        var previous: UInt64?
-        for index in 0..<points.count {
-            let value = UInt64(points.values[index])
-            // Among equal points only the first is ever found by a lower-bound search.
-            if value == previous { continue }
-            previous = value
-            arcs.append(end: value, owner: points.owners[index])
+        var ends: [UInt64] = [], owners: [UInt32] = []
+        ends.reserveCapacity(points.count + 1)
+        owners.reserveCapacity(points.count + 1)
+        points.values.withUnsafeBufferPointer { values in
+            points.owners.withUnsafeBufferPointer { pointOwners in
+                for index in 0..<values.count {
+                    let value = UInt64(values[index]), owner = pointOwners[index]
+                    // Among equal points only the first is ever found by a lower-bound search.
+                    if index > 0 && values[index] == values[index &- 1] { continue }
+                    if owners.last == owner {
+                        ends[ends.count &- 1] = value
+                    } else {
+                        ends.append(value)
+                        owners.append(owner)
+                    }
+                }
+            }
         }
         let last = RingPartition.lastPosition(bits: bits)
-        if arcs.ends.last != last { arcs.append(end: last, owner: points.owners[0]) }
-        return .arcs(bits: bits, ends: arcs.ends, owners: arcs.owners)
+        if ends.last != last {
+            if owners.last == points.owners[0] { ends[ends.count - 1] = last } else {
+                ends.append(last)
+                owners.append(points.owners[0])
+            }
+        }
+        return .arcs(bits: bits, ends: ends, owners: owners)
     }
 
     /// HAProxy's closest-point rule. Position h between distinct points p_k < p_{k+1} (gap L) goes to p_k's

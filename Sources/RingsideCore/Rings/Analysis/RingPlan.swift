@@ -43,7 +43,8 @@ public struct RingPlan: Sendable {
         self.after = after
         self.changes = changes
         var names = before.nodes.map(\.name)
-        names += after.nodes.map(\.name).filter { !names.contains($0) }
+        let known = Set(names)
+        names += after.nodes.map(\.name).filter { !known.contains($0) }
         let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
         let comparison = try PartitionComparison(
             before.partition, after.partition, beforeIDs: before.nodes.map { index[$0.name]! }, afterIDs: after.nodes.map { index[$0.name]! })
@@ -85,7 +86,8 @@ extension RingScheme {
 extension RingPartition {
     /// The same partition with owner `i` renamed `ids[i]`.
     func relabelled(_ ids: [Int]) -> RingPartition {
-        switch self {
+        if ids.indices.elementsEqual(ids) { return self }
+        return switch self {
         case let .arcs(bits, ends, owners): .arcs(bits: bits, ends: ends, owners: owners.map { UInt32(ids[Int($0)]) })
         case let .slots(table): .slots(table.map { UInt32(ids[Int($0)]) })
         case let .buckets(members): .buckets(members.map { ids[$0] })

@@ -1,4 +1,7 @@
 import Crypto
+import Dispatch
+import Foundation
+import Synchronization
 
 /// The ketama family: four points per MD5 digest of `"<label>-<i>"`, first point ≥ the key's hash.
 /// The three real implementations differ in the label, the point-count arithmetic and the key hash.
@@ -58,26 +61,40 @@ enum KetamaRing {
     private static func finish(_ nodes: [RingNode], labels: [String], digests: [Int], keyHasher: KeyHasher) -> RingBuilder.Built {
         let live = nodes.indices.filter { nodes[$0].inService && digests[$0] > 0 }
         if live.isEmpty { return .init(nodes: nodes, layout: .empty, keyHasher: keyHasher) }
+        // MD5 is most of the build: spread the members over the cores in contiguous runs, so concatenating the
+        // runs keeps generation (member) order for the stable sort.
+        let total = live.reduce(0) { $0 + digests[$1] }
+        let runs = total < 4096 ? 1 : min(ProcessInfo.processInfo.activeProcessorCount, 8, live.count)
+        let bounds = (0...runs).map { live.count * $0 / runs }
+        let parts = Mutex([[UInt64]](repeating: [], count: runs))
+        DispatchQueue.concurrentPerform(iterations: runs) { run in
+            let run = (run, points(of: live[bounds[run]..<bounds[run + 1]], labels: labels, digests: digests))
+            parts.withLock { $0[run.0] = run.1 }
+        }
+        var packed = parts.withLock { runs == 1 ? $0[0] : Array($0.joined()) }
+        return .init(nodes: nodes, layout: .successor32(SortedPoints(packed: &packed)), keyHasher: keyHasher)
+    }
+
+    /// `value << 32 | member` for the four points of each digest `"<label>-<i>"` of `members`.
+    private static func points(of members: ArraySlice<Int>, labels: [String], digests: [Int]) -> [UInt64] {
         var packed: [UInt64] = []
-        packed.reserveCapacity(digests.reduce(0, +) * 4)
+        packed.reserveCapacity(members.reduce(0) { $0 + digests[$1] } * 4)
         var text: [UInt8] = []
-        for index in live {
+        for index in members {
             let prefix = Array(labels[index].utf8) + [UInt8(ascii: "-")]
+            let owner = UInt64(index)
             for digest in 0..<digests[index] {
                 text.removeAll(keepingCapacity: true)
                 text.append(contentsOf: prefix)
                 appendDecimal(digest, to: &text)
-                let owner = UInt64(index)
-                text.withUnsafeBytes { bytes in
-                    let (a, b, c, d) = MD5Points.points(bytes)
-                    packed.append(UInt64(a) << 32 | owner)
-                    packed.append(UInt64(b) << 32 | owner)
-                    packed.append(UInt64(c) << 32 | owner)
-                    packed.append(UInt64(d) << 32 | owner)
-                }
+                let (a, b, c, d) = text.withUnsafeBytes { MD5Points.points($0) }
+                packed.append(UInt64(a) << 32 | owner)
+                packed.append(UInt64(b) << 32 | owner)
+                packed.append(UInt64(c) << 32 | owner)
+                packed.append(UInt64(d) << 32 | owner)
             }
         }
-        return .init(nodes: nodes, layout: .successor32(SortedPoints(packed: &packed)), keyHasher: keyHasher)
+        return packed
     }
 
     static func appendDecimal(_ value: Int, to text: inout [UInt8]) {
