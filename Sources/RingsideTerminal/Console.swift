@@ -48,6 +48,8 @@ public enum Console {
         let answers = Answers()
         let clockFormat = DateFormatter()
         clockFormat.dateFormat = "HH:mm:ss"
+        var ringTracker = RingTracker(fleet: engine.fleet)
+        var planCache = PlanCache()
 
         while terminationSignal.load(ordering: .relaxed) == 0 {
             let live = engine.snapshot()
@@ -59,9 +61,12 @@ public enum Console {
             if state.paused { frozen = frozen ?? live } else { frozen = nil }
             let snapshot = frozen ?? live
             let (width, height) = terminal.size
+            // Rings are tracked only while their screen shows (a 1,000-node ring takes milliseconds to rebuild).
+            let rings = state.screen == .rings ? ringTracker.update(snapshot) : []
             let context = RenderContext(
                 glyphs: terminal.unicode ? .unicode : .plain, clock: clockFormat.string(from: snapshot.takenAt),
-                fleetHitRatios: Array(fleetHitRatios.values), extraCommands: options.extraCommands?.help ?? [])
+                fleetHitRatios: Array(fleetHitRatios.values), extraCommands: options.extraCommands?.help ?? [], rings: rings,
+                ringPlan: planCache.plan(for: rings, state: state))
             let frame = ConsoleView.render(snapshot, state: state, context: context, width: width, height: height)
             if frame != lastFrame {
                 terminal.draw(frame)
@@ -70,7 +75,11 @@ public enum Console {
             guard let key = terminal.readKey() else { continue }
             if key == .resize { continue }
             let rows = NodeRows.visible(snapshot, state: state)
-            let scrollable = state.screen == .balancers ? BalancersScreen.lineCount(snapshot, width: width) : rows.count
+            let scrollable = switch state.screen {
+            case .balancers: BalancersScreen.lineCount(snapshot, width: width)
+            case .rings: rings.isEmpty ? 0 : rings[RingScreen.wrappedIndex(state.ringIndex, count: rings.count)].ring?.nodes.count ?? 0
+            default: rows.count
+            }
             switch state.handle(key, rows: scrollable, pageSize: max(1, height - 10)) {
             case .quit: return nil
             case .pollNow: Task.detached { await engine.pollAllOnce() }
@@ -83,10 +92,25 @@ public enum Console {
                 Task.detached { answers.put(await run(line) ?? "unknown command '\(line)'; :help lists the commands") }
             case .openSelection:
                 state.screen = .nodeDetail(snapshot.endpoints[rows[min(state.selection, rows.count - 1)]].endpoint.name)
+            case let .stage(action): RingStaging.apply(action, to: &state, rings: rings)
             case .none: break
             }
         }
         return terminationSignal.load(ordering: .relaxed)
+    }
+}
+
+/// The plan for the staged changes, rebuilt only when the ring or the staged changes change.
+struct PlanCache {
+    private var key: (RingDefinition, [RingChange])?
+    private var value: Result<RingPlan, RingError>?
+
+    mutating func plan(for rings: [TrackedRing], state: ConsoleState) -> Result<RingPlan, RingError>? {
+        guard !state.staged.isEmpty, !rings.isEmpty, let ring = rings[RingScreen.wrappedIndex(state.ringIndex, count: rings.count)].ring else { return nil }
+        if let key, key.0 == ring.definition, key.1 == state.staged { return value }
+        key = (ring.definition, state.staged)
+        value = Result { () throws(RingError) in try RingPlan(ring, changes: state.staged) }
+        return value
     }
 }
 

@@ -28,6 +28,7 @@ import Testing
         case .help: "help"
         case .events: "events"
         case .balancers: "balancers"
+        case .rings: "rings"
         case .nodeDetail: "detail"
         case .overview: "overview"
         }
@@ -160,16 +161,18 @@ import Testing
         #expect(!state.editingFilter)
     }
 
-    @Test func tabCyclesOverviewEventsBalancers() {
+    @Test func tabCyclesOverviewEventsBalancersRings() {
         var state = ConsoleState()
         _ = state.handle(.tab, rows: 0, pageSize: 1)
         #expect(state.screen == .events)
         _ = state.handle(.tab, rows: 0, pageSize: 1)
         #expect(state.screen == .balancers)
         _ = state.handle(.tab, rows: 0, pageSize: 1)
+        #expect(state.screen == .rings)
+        _ = state.handle(.tab, rows: 0, pageSize: 1)
         #expect(state.screen == .overview)
         _ = state.handle(.backTab, rows: 0, pageSize: 1)
-        #expect(state.screen == .balancers)
+        #expect(state.screen == .rings)
     }
 
     @Test func movementStaysInBounds() {
@@ -235,7 +238,11 @@ import Testing
         #expect(Set(ConsoleAction.allCases).subtracting(bound).isEmpty)
         let frame = ConsoleView.render(FleetFixture.snapshot, state: { var s = ConsoleState(); s.screen = .help; return s }(),
                                        context: RenderContext(glyphs: .unicode, clock: "x"), width: 120, height: 40)
-        for binding in KeyMap.bindings { #expect(frame.text.contains(binding.description)) }
+        for binding in KeyMap.bindings where binding.listedInHelp { #expect(frame.text.contains(binding.description)) }
+        // A binding left out of help is named by its partner's label ("] [" names "[").
+        for binding in KeyMap.bindings where !binding.listedInHelp {
+            #expect(KeyMap.bindings.contains { $0.listedInHelp && $0.label.split(separator: " ").contains(Substring(binding.label)) })
+        }
         for command in ConsoleState.commands { #expect(frame.text.contains(":" + command.0)) }
     }
 }

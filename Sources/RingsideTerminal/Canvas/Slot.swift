@@ -17,4 +17,8 @@ public enum Slot: Character, Sendable, CaseIterable {
     case hintKey = "K"
     case hintText = "k"
     case dialog = "D"
+    /// Ring owners: nodes take these in turn, so neighbouring arcs of different nodes differ in colour too.
+    case ring1 = "1", ring2 = "2", ring3 = "3", ring4 = "4", ring5 = "5", ring6 = "6"
+
+    static let ringOwners: [Slot] = [.ring1, .ring2, .ring3, .ring4, .ring5, .ring6]
 }

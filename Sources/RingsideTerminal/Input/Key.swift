@@ -13,5 +13,7 @@ public enum Key: Sendable, Hashable {
 public enum ConsoleAction: String, Sendable, CaseIterable {
     case quit, help, up, down, pageUp, pageDown, top, bottom, nextScreen, previousScreen, open, back
     case filter, sortNext, sortPrevious, invertSort, freeze, refresh, redraw, chartWindow, command
-    case overviewScreen, eventsScreen, balancersScreen
+    case overviewScreen, eventsScreen, balancersScreen, ringsScreen
+    /// The ring screen: switch rings, stage changes for the plan preview (staging only; nothing is sent).
+    case nextRing, previousRing, stageDrain, stageRemove, stageWeightUp, stageWeightDown, clearStaged
 }

@@ -10,6 +10,8 @@ public struct KeyBinding: Sendable {
     public var description: String
     /// Lower shows first in the hint bar; `nil` keeps it out of the hint bar (help only).
     public var hintPriority: Int?
+    /// `false` when a partner binding's help line already names this key ("] [" covers "[").
+    public var listedInHelp = true
 }
 
 public enum KeyMap {
@@ -29,6 +31,18 @@ public enum KeyMap {
         KeyBinding(keys: [.character("1")], label: "1", action: .overviewScreen, hint: "Overview", description: "Overview screen", hintPriority: nil),
         KeyBinding(keys: [.character("2")], label: "2", action: .eventsScreen, hint: "Events", description: "Events screen", hintPriority: 5),
         KeyBinding(keys: [.character("3")], label: "3", action: .balancersScreen, hint: "Balancers", description: "Balancers: every server", hintPriority: 9),
+        KeyBinding(keys: [.character("4")], label: "4", action: .ringsScreen, hint: "Rings", description: "Rings: ownership, load, plan", hintPriority: 11),
+        KeyBinding(keys: [.character("]")], label: "] [", action: .nextRing, hint: "Ring", description: "Rings: next / previous ring", hintPriority: nil),
+        KeyBinding(
+            keys: [.character("[")], label: "[", action: .previousRing, hint: "Ring", description: "Rings: previous ring", hintPriority: nil,
+            listedInHelp: false),
+        KeyBinding(keys: [.character("+")], label: "+ -", action: .stageWeightUp, hint: "Weight", description: "Rings: stage weight +1 / -1", hintPriority: nil),
+        KeyBinding(
+            keys: [.character("-")], label: "-", action: .stageWeightDown, hint: "Weight", description: "Rings: stage weight -1 on the selected node",
+            hintPriority: nil, listedInHelp: false),
+        KeyBinding(keys: [.character("d")], label: "d", action: .stageDrain, hint: "Drain", description: "Rings: stage a drain (again: undo)", hintPriority: nil),
+        KeyBinding(keys: [.character("x")], label: "x", action: .stageRemove, hint: "Remove", description: "Rings: stage a removal (again: undo)", hintPriority: nil),
+        KeyBinding(keys: [.character("c")], label: "c", action: .clearStaged, hint: "Clear", description: "Rings: clear the staged changes", hintPriority: nil),
         KeyBinding(
             keys: [.character("/")], label: "/", action: .filter, hint: "Filter",
             description: "Filter nodes by name, or events by text (Esc clears)", hintPriority: 2),

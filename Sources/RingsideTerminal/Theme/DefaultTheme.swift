@@ -20,6 +20,13 @@ extension Theme {
         .hintKey: look("#000000", "#5fafd7", [], ansi16: (.ansi(0), .ansi(6)), mono: [.reverse]),
         .hintText: SlotLook(),
         .dialog: look("#ffffff", "#005f87", [], ansi16: (.ansi(15), .ansi(4)), mono: [.reverse]),
+        // Ring owners on the Okabe–Ito palette (distinguishable with colour-blindness); letters tell them apart too.
+        .ring1: look("#000000", "#e69f00", [], ansi16: (.ansi(0), .ansi(3)), mono: [.reverse]),
+        .ring2: look("#000000", "#56b4e9", [], ansi16: (.ansi(0), .ansi(6))),
+        .ring3: look("#000000", "#009e73", [], ansi16: (.ansi(0), .ansi(2)), mono: [.reverse]),
+        .ring4: look("#000000", "#f0e442", [], ansi16: (.ansi(0), .ansi(11))),
+        .ring5: look("#ffffff", "#0072b2", [], ansi16: (.ansi(15), .ansi(4)), mono: [.reverse]),
+        .ring6: look("#000000", "#cc79a7", [], ansi16: (.ansi(0), .ansi(5))),
     ])
 
     private static func look(

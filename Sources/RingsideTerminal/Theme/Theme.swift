@@ -62,5 +62,6 @@ public struct Theme: Sendable, Equatable {
         .body: "body", .header: "header", .badge: "badge", .title: "title", .tableHeader: "table.header", .cursor: "cursor",
         .ok: "status.ok", .warn: "status.warn", .critical: "status.crit", .stale: "status.stale", .dim: "dim", .bar: "bar",
         .barEmpty: "bar.empty", .sparkline: "sparkline", .hintKey: "hint.key", .hintText: "hint.text", .dialog: "dialog",
+        .ring1: "ring.1", .ring2: "ring.2", .ring3: "ring.3", .ring4: "ring.4", .ring5: "ring.5", .ring6: "ring.6",
     ]
 }

@@ -7,10 +7,11 @@ public enum Screen: Sendable, Equatable {
     case nodeDetail(String)
     case events
     case balancers
+    case rings
     case help
 
     /// The screens Tab cycles through.
-    static let cycle: [Screen] = [.overview, .events, .balancers]
+    static let cycle: [Screen] = [.overview, .events, .balancers, .rings]
 }
 
 /// How far back the node detail charts reach.
@@ -49,6 +50,10 @@ public struct ConsoleState: Sendable, Equatable {
     public var readOnly = false
     /// A badge saying where the data comes from, e.g. "DEMO"; `nil` for a real fleet.
     public var sourceBadge: String?
+    /// Which ring the ring screen shows (an index into the tracked rings).
+    public var ringIndex = 0
+    /// Changes staged on the ring screen for its plan preview. Staging only: applying is the actions' job.
+    public var staged: [RingChange] = []
 
     public init(readOnly: Bool = false, sourceBadge: String? = nil) {
         self.readOnly = readOnly
@@ -62,6 +67,8 @@ public struct ConsoleState: Sendable, Equatable {
         case openSelection
         /// A `:` command the console does not know, for the command handler it was given (the demo's drills).
         case external(String)
+        /// Stage a change on the selected ring node (the console knows the ring; `RingStaging` applies it).
+        case stage(ConsoleAction)
     }
 
     /// Applies a key; `rows` is how many node rows the current snapshot shows (for cursor bounds).
@@ -92,6 +99,16 @@ public struct ConsoleState: Sendable, Equatable {
         case .balancersScreen:
             screen = .balancers
             selection = 0
+        case .ringsScreen:
+            screen = .rings
+            selection = 0
+        case .nextRing, .previousRing:
+            guard screen == .rings else { return .none }
+            ringIndex += action == .nextRing ? 1 : -1
+            selection = 0
+            staged = []
+        case .stageDrain, .stageRemove, .stageWeightUp, .stageWeightDown, .clearStaged:
+            return screen == .rings ? .stage(action) : .none
         case .filter:
             editingFilter = true
             if screen != .events { screen = .overview }
@@ -113,7 +130,7 @@ public struct ConsoleState: Sendable, Equatable {
 
     /// The commands of the `:` line.
     public static let commands = [
-        ("q, quit", "quit"), ("help", "the help screen"), ("overview, events, balancers", "go to that screen"),
+        ("q, quit", "quit"), ("help", "the help screen"), ("overview, events, balancers, rings", "go to that screen"),
         ("filter TEXT", "filter nodes or events"), ("sort COLUMN", "sort nodes by NODE, HEALTH, HIT%, OPS/S, EV/S, MEM or LAT"),
         ("freeze", "freeze or unfreeze the screen"), ("poll", "poll every endpoint now"),
     ]
@@ -144,6 +161,7 @@ public struct ConsoleState: Sendable, Equatable {
         case "overview": screen = .overview
         case "events": screen = .events
         case "balancers": screen = .balancers
+        case "rings": screen = .rings
         case "filter": filter = argument
         case "freeze": paused.toggle()
         case "poll": return .pollNow

@@ -10,12 +10,21 @@ public struct RenderContext: Sendable {
     public var fleetHitRatios: [Double?]
     /// `:` commands beyond the console's own (the demo's drills), for the help screen.
     public var extraCommands: [(String, String)]
+    /// The fleet's rings as of this frame, for the ring screen.
+    public var rings: [TrackedRing]
+    /// The plan for the staged changes on the shown ring (computed by the loop, which caches it).
+    public var ringPlan: Result<RingPlan, RingError>?
 
-    public init(glyphs: Glyphs, clock: String, fleetHitRatios: [Double?] = [], extraCommands: [(String, String)] = []) {
+    public init(
+        glyphs: Glyphs, clock: String, fleetHitRatios: [Double?] = [], extraCommands: [(String, String)] = [], rings: [TrackedRing] = [],
+        ringPlan: Result<RingPlan, RingError>? = nil
+    ) {
         self.glyphs = glyphs
         self.clock = clock
         self.fleetHitRatios = fleetHitRatios
         self.extraCommands = extraCommands
+        self.rings = rings
+        self.ringPlan = ringPlan
     }
 }
 
@@ -36,6 +45,7 @@ public enum ConsoleView {
         case .overview: OverviewScreen.draw(&canvas, snapshot, state: state, context: context, rows: body)
         case .events: EventsScreen.draw(&canvas, snapshot, state: state, context: context, rows: body)
         case .balancers: BalancersScreen.draw(&canvas, snapshot, state: state, glyphs: context.glyphs, rows: body)
+        case .rings: RingScreen.draw(&canvas, snapshot, state: state, context: context, rows: body)
         case .help: HelpScreen.draw(&canvas, extraCommands: context.extraCommands, rows: body)
         case let .nodeDetail(name): NodeDetailScreen.draw(&canvas, snapshot, node: name, span: state.chartSpan, context: context, rows: body)
         }
