@@ -18,7 +18,7 @@ public final class DemoFleet: Sendable {
     }
 
     public let fleet: Fleet
-    private let nodes: [SimulatedNode]
+    private let pool: RoutedPool
     /// By node name; a restart replaces a node's server.
     private let memcachedServers: Mutex<[String: Listener]>
     private let clock: @Sendable () -> Double
@@ -30,7 +30,7 @@ public final class DemoFleet: Sendable {
     private let traffic: LiveTraffic
     /// The Redis pool's own applications.
     private let sessionTraffic: LiveTraffic
-    private let redisNodes: [SimulatedNode]
+    private let sessionPool: RoutedPool
     private let driver = Mutex<Task<Void, Never>?>(nil)
 
     public static func start(_ options: Options) async throws -> DemoFleet {
@@ -74,8 +74,18 @@ public final class DemoFleet: Sendable {
             Endpoint(name: "twem", kind: .twemproxy, address: HostPort(host: "127.0.0.1", port: proxy.port)),
             Endpoint(name: "edge", kind: .haproxy, address: HostPort(host: "127.0.0.1", port: haproxy.port)),
         ]
+        // The rings the console shows: the two cache pools as the demo routes them, and the edge's app backend.
+        func poolRing(_ name: String, _ pool: [SimulatedNode]) -> RingDeclaration {
+            let members = pool.map { node in RingMember(name: node.name, address: endpoints.first { $0.name == node.name }!.address.description) }
+            return RingDeclaration(name: name, source: .members(RoutedPool.scheme, members), balancer: name == "demo" ? "twem" : nil)
+        }
+        let rings = [
+            poolRing("demo", nodes), poolRing("sessions", redisNodes),
+            RingDeclaration(
+                name: "edge/be_app", source: .haproxyBackend(address: endpoints.last!.address, backend: "be_app", hashType: .default), balancer: "edge"),
+        ]
         let fleet = DemoFleet(
-            fleet: Fleet(name: "demo (seed \(options.seed))", endpoints: endpoints), nodes: nodes, servers: servers, proxy: proxy,
+            fleet: Fleet(name: "demo (seed \(options.seed))", endpoints: endpoints, rings: rings), nodes: nodes, servers: servers, proxy: proxy,
             redis: (redisNodes, redisServers, sessionTraffic), balancer: (balancer, haproxy, options.rate), traffic: traffic, clock: clock)
         fleet.startTraffic()
         return fleet
@@ -88,8 +98,8 @@ public final class DemoFleet: Sendable {
         clock: @escaping @Sendable () -> Double
     ) {
         self.fleet = fleet
-        self.nodes = nodes
-        redisNodes = redis.nodes
+        pool = RoutedPool(nodes)
+        sessionPool = RoutedPool(redis.nodes)
         redisServers = redis.servers
         sessionTraffic = redis.traffic
         self.balancer = balancer.model
@@ -103,13 +113,13 @@ public final class DemoFleet: Sendable {
 
     /// Traffic advances in 100 ms steps of simulated time, paced by the wall clock.
     private func startTraffic() {
-        let nodes = self.nodes, traffic = self.traffic, redisNodes = self.redisNodes, sessionTraffic = self.sessionTraffic
+        let pool = self.pool, traffic = self.traffic, sessionPool = self.sessionPool, sessionTraffic = self.sessionTraffic
         let balancer = self.balancer, appRate = self.appRate
         driver.withLock {
             $0 = Task.detached {
                 while !Task.isCancelled {
-                    traffic.model.withLock { $0.advance(by: 0.1, nodes: nodes) }
-                    sessionTraffic.model.withLock { $0.advance(by: 0.1, nodes: redisNodes) }
+                    traffic.model.withLock { $0.advance(by: 0.1, through: pool) }
+                    sessionTraffic.model.withLock { $0.advance(by: 0.1, through: sessionPool) }
                     balancer.advance(requestsPerSecond: appRate, seconds: 0.1)
                     try? await Task.sleep(for: .milliseconds(100))
                 }
@@ -131,6 +141,16 @@ public final class DemoFleet: Sendable {
         lines.append("balancers:")
         for endpoint in fleet.balancers {
             lines.append("  - { name: \(endpoint.name), kind: \(endpoint.kind.rawValue), address: \"\(endpoint.address)\" }")
+        }
+        lines.append("rings:")
+        for ring in fleet.rings {
+            switch ring.source {
+            case let .members(_, members):
+                lines.append("  - { name: \(ring.name), scheme: twemproxy, hash: fnv1a_64, members: [\(members.map { "{ node: \($0.name) }" }.joined(separator: ", "))] }")
+            case let .haproxyBackend(_, backend, _):
+                lines.append("  - { name: \(ring.name), balancer: \(ring.balancer ?? "edge"), backend: \(backend) }")
+            case .twemproxyPool: break
+            }
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -190,6 +210,7 @@ public final class DemoFleet: Sendable {
     public func run(_ line: String) async -> String? {
         let words = line.split(separator: " ").map(String.init)
         guard let verb = words.first else { return nil }
+        let nodes = pool.nodes
         func node() -> SimulatedNode? { words.count > 1 ? nodes.first { $0.name == words[1] } : nil }
         func number(_ index: Int, default value: Double) -> Double { words.count > index ? Double(words[index]) ?? value : value }
         switch verb {
@@ -213,7 +234,7 @@ public final class DemoFleet: Sendable {
         case "expire":
             let count = Int(number(1, default: 500))
             let (keys, now) = traffic.model.withLock { ($0.popularKeys(count), $0.now) }
-            for node in nodes { node.state.withLock { $0.store.expireNow(keys, now: now) } }
+            for node in pool.nodes { node.state.withLock { $0.store.expireNow(keys, now: now) } }
             return "the \(count) most popular keys expired: every read of them now goes to the origin"
         default:
             return nil

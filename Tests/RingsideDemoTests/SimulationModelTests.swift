@@ -45,7 +45,8 @@ import Testing
             var settings = TrafficModel.Settings()
             settings.seed = seed
             var model = TrafficModel(settings: settings)
-            for _ in 0..<50 { model.advance(by: 0.1, nodes: nodes) }
+            let pool = RoutedPool(nodes)
+            for _ in 0..<50 { model.advance(by: 0.1, through: pool) }
             return nodes.map { node in node.state.withLock { $0.store.counters } }
         }
         #expect(run(seed: 7) == run(seed: 7))
@@ -59,10 +60,25 @@ import Testing
         var settings = TrafficModel.Settings()
         settings.readFraction = 1
         var model = TrafficModel(settings: settings)
-        model.advance(by: 1, nodes: [node])
+        model.advance(by: 1, through: RoutedPool([node]))
         let warm = model.originFetches
         node.state.withLock { $0.alive = false }
-        model.advance(by: 1, nodes: [node])
+        model.advance(by: 1, through: RoutedPool([node]))
         #expect(model.originFetches - warm == 2000, "every one of the second's 2,000 reads went to the origin")
+    }
+
+    /// The demo routes keys exactly as ringside's twemproxy ring model says: each node holds only its own keys.
+    @Test func keysLandWhereTheRingSays() {
+        let nodes = (1...4).map { SimulatedNode(name: "mc-\($0)", limitBytes: 1 << 20, pid: $0) }
+        let pool = RoutedPool(nodes)
+        var settings = TrafficModel.Settings()
+        settings.readFraction = 0
+        var model = TrafficModel(settings: settings)
+        model.advance(by: 1, through: pool)
+        for key in model.popularKeys(200) {
+            let holders = nodes.filter { node in node.state.withLock { $0.store.get(key, now: model.now) != nil } }
+            #expect(holders.count <= 1)
+            if let holder = holders.first { #expect(holder.name == pool.ring.nodes[pool.ring.owner(ofKey: key)!].name) }
+        }
     }
 }

@@ -36,6 +36,24 @@ struct ConsoleEndToEndTests {
         let status = try await RingsideBinary.run(["status", "--config", fleetFile, "--interval", "300ms"])
         #expect(status.status == 0, "\(status.stdout)\(status.stderr)")
         #expect(status.stdout.contains("mc-3") && status.stdout.contains("pool demo"))
+        // The served fleet file carries the demo's rings too, and `ring owner` routes keys as the demo does.
+        let owners = try await RingsideBinary.run(["ring", "owner", "demo", "key:1", "key:2", "--config", fleetFile])
+        #expect(owners.status == 0, "\(owners.stderr)")
+        #expect(owners.stdout.split(separator: "\n").count == 2 && owners.stdout.contains("key:1\tmc-"))
+    }
+
+    /// The ring screen of the demo: a band of owner letters, and a staged drain previewed beside the ring.
+    @Test func theRingScreenPreviewsAStagedDrain() async throws {
+        let session = try TmuxSession(command: "\(RingsideBinary.url.path) demo --nodes 4", width: 120, height: 32)
+        #expect(await session.waitFor { self.row($0, "mc-2").contains("UP") }.held)
+        session.send("4")
+        let ring = await session.waitFor { $0.contains("RINGS 1/3  demo") && self.row($0, "now").contains("A") && $0.contains("% ") }
+        #expect(ring.held, "\(ring.screen)")
+        session.send("d")
+        let plan = await session.waitFor { $0.contains("staged: drain mc-1 → moves") && self.row($0, "plan").count > 20 }
+        #expect(plan.held, "\(plan.screen)")
+        session.send("q")
+        #expect(await session.waitForExit())
     }
 
     @Test func aDrillFromTheCommandLineKillsAndRestartsANode() async throws {

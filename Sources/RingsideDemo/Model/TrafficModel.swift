@@ -2,7 +2,7 @@ import RingsideCore
 
 /// What the demo's applications do, deterministic for a seed: requests for Zipf-distributed keys, mostly reads;
 /// a read that misses goes to the slow origin and then fills the cache (cache-aside); writes replace the value.
-/// Keys are routed to nodes by jump consistent hashing of the key.
+/// Keys are routed to nodes by the pool's ring (twemproxy's ketama, see `RoutedPool`).
 struct TrafficModel: Sendable {
     struct Settings: Sendable {
         var seed: UInt64 = 1
@@ -38,8 +38,9 @@ struct TrafficModel: Sendable {
     /// The `count` most popular keys.
     func popularKeys(_ count: Int) -> [String] { (0..<min(count, settings.keys)).map { "key:\($0)" } }
 
-    /// Runs `seconds` of traffic against `nodes` (the down ones refuse it, as a dead server would).
-    mutating func advance(by seconds: Double, nodes: [SimulatedNode]) {
+    /// Runs `seconds` of traffic against the pool (the down nodes refuse it, as a dead server would).
+    mutating func advance(by seconds: Double, through pool: RoutedPool) {
+        let nodes = pool.nodes
         now += seconds
         let factor = spike.map { now < $0.until ? $0.factor : 1 } ?? 1
         carry += settings.rate * factor * seconds
@@ -50,7 +51,7 @@ struct TrafficModel: Sendable {
         for _ in 0..<requests {
             var key = "key:\(popularity.next(using: &random))"
             if let hotKey, now < hotKey.until, Double.random(in: 0..<1, using: &random) < hotKey.share { key = hotKey.key }
-            let node = nodes[JumpHash.bucket(FNV1a.hash64(key.utf8), buckets: nodes.count)]
+            let node = pool.node(for: key)
             let isRead = Double.random(in: 0..<1, using: &random) < settings.readFraction
             let ttl = Double.random(in: settings.ttl, using: &random)
             // The store needs the generator inside the node's lock; it is handed in and taken back.
