@@ -149,7 +149,7 @@ public final class DemoFleet: Sendable {
                 lines.append("  - { name: \(ring.name), scheme: twemproxy, hash: fnv1a_64, members: [\(members.map { "{ node: \($0.name) }" }.joined(separator: ", "))] }")
             case let .haproxyBackend(_, backend, _):
                 lines.append("  - { name: \(ring.name), balancer: \(ring.balancer ?? "edge"), backend: \(backend) }")
-            case .twemproxyPool: break
+            case .twemproxyPool, .redisCluster: break
             }
         }
         return lines.joined(separator: "\n") + "\n"

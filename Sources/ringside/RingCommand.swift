@@ -12,7 +12,7 @@ struct RingCommand: AsyncParsableCommand {
         abstract: "Hash-ring ownership, key owners and exact what-if plans.",
         discussion: """
             RING is a ring of the fleet file (`ringside ring list`), or ad hoc: --nutcracker-config FILE --pool NAME, \
-            or --haproxy HOST:PORT --backend NAME [--hash-type "consistent sdbm avalanche"].
+            --haproxy HOST:PORT --backend NAME [--hash-type "consistent sdbm avalanche"], or --redis-cluster HOST:PORT.
             """,
         subcommands: [List.self, Show.self, Owner.self, Plan.self])
 
@@ -131,8 +131,11 @@ struct RingSelection: ParsableArguments {
     @Option(help: "The backend of --haproxy.") var backend: String?
     @Option(help: ArgumentHelp("The backend's hash-type line (the Runtime API does not report it).", valueName: "TYPE"))
     var hashType = "consistent"
+    @Option(help: ArgumentHelp("A node of a Redis Cluster: its slots and masters are read live.", valueName: "host:port")) var redisCluster: String?
+    @Option(help: ArgumentHelp("Environment variable holding the --redis-cluster password (never the password itself).", valueName: "VAR"))
+    var redisPasswordEnv: String?
 
-    var isAdHoc: Bool { nutcrackerConfig != nil || haproxy != nil }
+    var isAdHoc: Bool { nutcrackerConfig != nil || haproxy != nil || redisCluster != nil }
 
     static func loadFleet(_ path: String?) throws -> Fleet {
         if let path { return try FleetLoader.load(path: path) }
@@ -147,6 +150,12 @@ struct RingSelection: ParsableArguments {
             guard haproxy == nil, name == nil else { throw ValidationError("give a RING name, --nutcracker-config or --haproxy, only one") }
             guard let pool else { throw ValidationError("--nutcracker-config needs --pool NAME") }
             return RingDeclaration(name: pool, source: .twemproxyPool(configPath: nutcrackerConfig, pool: pool))
+        }
+        if let redisCluster {
+            guard name == nil, haproxy == nil else { throw ValidationError("give a RING name, --redis-cluster or --haproxy, only one") }
+            let address = try HostPort.parse(redisCluster).mapError { ValidationError("--redis-cluster \($0)") }.get()
+            return RingDeclaration(
+                name: redisCluster, source: .redisCluster(address: address, credentials: redisPasswordEnv.map { Credentials(password: .environment($0)) }))
         }
         if let haproxy {
             guard name == nil else { throw ValidationError("give a RING name or --haproxy, not both") }

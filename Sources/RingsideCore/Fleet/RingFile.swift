@@ -1,19 +1,26 @@
 import Yams
 
-/// The `rings:` section of the fleet file. Three forms: a balancer's HAProxy backend (`balancer` + `backend`
-/// [+ `hash_type`]), a twemproxy pool (`balancer` + `pool`), or members declared for client-side hashing
-/// (`scheme` + `members`).
+/// The `rings:` section of the fleet file. Four forms: a balancer's HAProxy backend (`balancer` + `backend`
+/// [+ `hash_type`]), a twemproxy pool (`balancer` + `pool`), a Redis Cluster through one of the fleet's redis
+/// nodes (`redis_cluster: NODE`), or members declared for client-side hashing (`scheme` + `members`).
 enum RingFile {
     static let schemes = ["twemproxy", "libmemcached", "libketama", "haproxy", "nginx", "envoy-ring", "envoy-maglev", "jump"]
 
     static func parse(_ node: Node, _ reader: YAMLReader, fleet: Fleet) throws -> RingDeclaration {
         let entries = try reader.entries(
             reader.mapping(node, "a ring"),
-            allowed: ["name", "balancer", "backend", "pool", "hash_type", "scheme", "hash", "hash_tag", "members",
+            allowed: ["name", "balancer", "backend", "pool", "hash_type", "scheme", "hash", "hash_tag", "members", "redis_cluster",
                       "min_ring_size", "max_ring_size", "table_size"],
             in: "a ring")
         guard let nameEntry = entries["name"] else { throw reader.error(at: node, "a ring needs a name") }
         let name = try reader.string(nameEntry.value, "name")
+        if let clusterEntry = entries["redis_cluster"] {
+            let nodeName = try reader.string(clusterEntry.value, "redis_cluster")
+            guard let node = fleet.endpoints.first(where: { $0.name == nodeName && $0.kind == .redis }) else {
+                throw reader.error(at: clusterEntry.value, "ring '\(name)': redis_cluster names a redis node of nodes; '\(nodeName)' is not one")
+            }
+            return RingDeclaration(name: name, source: .redisCluster(address: node.address, credentials: node.credentials), balancer: nil)
+        }
         if let balancerEntry = entries["balancer"] {
             guard entries["members"] == nil, entries["scheme"] == nil else {
                 throw reader.error(at: balancerEntry.key, "ring '\(name)': give either balancer or scheme + members, not both")

@@ -69,6 +69,9 @@ public struct HashRing: Sendable {
         case let .successor64(points): return Int(points.successorOwner(hash))
         case let .slots(table): return Int(table[Int(hash % UInt64(table.count))])
         case let .jump(members): return members[JumpHash.bucket(hash, buckets: members.count)]
+        case let .hashSlots(table):
+            let owner = table[Int(hash % UInt64(table.count))]
+            return owner == RingPartition.unowned ? nil : Int(owner)
         }
     }
 }
@@ -84,4 +87,6 @@ enum RingLayout: Sendable {
     case slots([UInt32])
     /// Jump buckets 0…n−1, mapped to member indices.
     case jump([Int])
+    /// Redis Cluster: the master of each hash slot (`RingPartition.unowned` where no master serves it).
+    case hashSlots([UInt32])
 }

@@ -6,6 +6,7 @@ public enum KeyHasher: Sendable, Equatable {
     case crc32
     case xxHash64
     case fnv1a64
+    case redisClusterSlot
 
     /// twemproxy's `hash_tag: "{}"`: hash only the text between the first `{` and the first `}` after it,
     /// when that text is non-empty (`src/nc_server.c` `server_pool_idx`).
@@ -41,6 +42,7 @@ public enum KeyHasher: Sendable, Equatable {
         case .crc32: return UInt64(CRC32.checksum(key))
         case .xxHash64: return XXHash64.hash(key)
         case .fnv1a64: return FNV1a.hash64(key)
+        case .redisClusterSlot: return UInt64(RedisClusterSlot.slot(key))
         }
     }
 }

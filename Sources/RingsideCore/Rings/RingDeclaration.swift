@@ -8,6 +8,8 @@ public struct RingDeclaration: Sendable, Equatable {
         case twemproxyPool(configPath: String, pool: String)
         /// An HAProxy backend read live from its Runtime API; the hash type is not reported there, so it is declared.
         case haproxyBackend(address: HostPort, backend: String, hashType: HAProxyHashType)
+        /// A Redis Cluster read live through one of its nodes (`CLUSTER SLOTS`, then `DBSIZE` on each master).
+        case redisCluster(address: HostPort, credentials: Credentials?)
     }
 
     public var name: String
@@ -27,6 +29,7 @@ public struct RingDeclaration: Sendable, Equatable {
         case let .members(scheme, members): "\(scheme.summary), \(members.count) members declared in the fleet file"
         case let .twemproxyPool(path, pool): "twemproxy pool '\(pool)' from \(path)"
         case let .haproxyBackend(address, backend, type): "HAProxy backend '\(backend)' at \(address), hash-type \(type)"
+        case let .redisCluster(address, _): "Redis Cluster through \(address)"
         }
     }
 }

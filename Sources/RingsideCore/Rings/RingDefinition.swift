@@ -13,10 +13,14 @@ public struct RingMember: Sendable, Equatable, Codable {
     public var inService: Bool
     /// Why the member is out of service, in the balancer's words.
     public var outOfServiceReason: String?
+    /// Redis Cluster only: the hash slots this master serves (placement is explicit there, not hashed).
+    public var slots: [ClosedRange<Int>]
+    /// Keys the member holds, when the source reports it (Redis Cluster masters' `DBSIZE`); not part of placement.
+    public var keys: Int?
 
     public init(
         name: String, address: String? = nil, weight: Int = 1, id: Int? = nil, hashKey: String? = nil,
-        inService: Bool = true, outOfServiceReason: String? = nil
+        inService: Bool = true, outOfServiceReason: String? = nil, slots: [ClosedRange<Int>] = [], keys: Int? = nil
     ) {
         self.name = name
         self.address = address
@@ -25,6 +29,8 @@ public struct RingMember: Sendable, Equatable, Codable {
         self.hashKey = hashKey
         self.inService = inService
         self.outOfServiceReason = outOfServiceReason
+        self.slots = slots
+        self.keys = keys
     }
 }
 
@@ -46,6 +52,8 @@ public enum RingScheme: Sendable, Equatable {
     case envoyMaglev(tableSize: Int)
     /// Jump consistent hash over the members in order, keys hashed with 64-bit FNV-1a.
     case jump
+    /// Redis Cluster: 16,384 hash slots assigned explicitly to masters (`CLUSTER SLOTS`), key → CRC16 slot.
+    case redisCluster
 
     public static let envoyRingHashDefault = RingScheme.envoyRingHash(minimumRingSize: 1024, maximumRingSize: 8_388_608)
     public static let envoyMaglevDefault = RingScheme.envoyMaglev(tableSize: 65537)
@@ -61,6 +69,7 @@ public enum RingScheme: Sendable, Equatable {
         case .envoyRingHash: "envoy-ring"
         case .envoyMaglev: "envoy-maglev"
         case .jump: "jump"
+        case .redisCluster: "redis-cluster"
         }
     }
 
@@ -75,6 +84,7 @@ public enum RingScheme: Sendable, Equatable {
         case let .envoyRingHash(minimum, maximum): "Envoy ring hash, xxHash64, ring size \(minimum)…\(maximum)"
         case let .envoyMaglev(size): "Envoy Maglev, xxHash64, table \(size)"
         case .jump: "jump consistent hash, fnv1a 64-bit"
+        case .redisCluster: "Redis Cluster, 16384 slots, crc16"
         }
     }
 
@@ -82,6 +92,7 @@ public enum RingScheme: Sendable, Equatable {
     public var hashBits: Int {
         switch self {
         case .envoyRingHash, .envoyMaglev, .jump: 64
+        case .redisCluster: 14
         default: 32
         }
     }

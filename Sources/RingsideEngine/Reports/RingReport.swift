@@ -30,6 +30,8 @@ public struct RingReport: Codable, Sendable, Equatable {
         public var ideal: Double
         /// share / ideal − 1; null out of service.
         public var deviation: Double?
+        /// Keys the node holds, where the source reports it (Redis Cluster masters).
+        public var keys: Int?
     }
 
     public init(_ ring: HashRing, source: String? = nil) {
@@ -46,7 +48,7 @@ public struct RingReport: Codable, Sendable, Equatable {
             Node(
                 name: pair.0.name, hashedAs: pair.0.hashedAs, weight: pair.0.weight, points: pair.0.points, inService: pair.0.inService,
                 outOfServiceReason: ring.definition.members[index].outOfServiceReason, share: pair.1.share, ideal: pair.1.ideal,
-                deviation: pair.1.deviation)
+                deviation: pair.1.deviation, keys: ring.definition.members[index].keys)
         }
         warnings = RingWarnings.of(ring, ownership)
     }

@@ -3,12 +3,18 @@ import RingsideCore
 /// The plain-text forms of `ringside ring show` and `ringside ring plan`.
 public enum RingText {
     public static func render(_ report: RingReport) -> String {
-        var table = TextTable(["NODE", "HASHED AS", "WEIGHT", "POINTS", "SHARE", "IDEAL", "DEVIATION", ""])
+        let withKeys = report.nodes.contains { $0.keys != nil }
+        var table = TextTable(["NODE", "HASHED AS", "WEIGHT", "POINTS", "SHARE", "IDEAL", "DEVIATION"] + (withKeys ? ["KEYS", "KEY SHARE"] : []) + [""])
+        let totalKeys = report.nodes.compactMap(\.keys).reduce(0, +)
         for node in report.nodes {
-            table.add([
+            var row = [
                 node.name, node.hashedAs, "\(node.weight)", "\(node.points)", Format.percent(node.share), Format.percent(node.ideal),
-                node.deviation.map(signedPercent) ?? Format.none, node.inService ? "" : "out: \(node.outOfServiceReason ?? "not in service")",
-            ])
+                node.deviation.map(signedPercent) ?? Format.none,
+            ]
+            if withKeys {
+                row += [node.keys.map(String.init) ?? Format.none, Format.percent(node.keys.flatMap { totalKeys > 0 ? Double($0) / Double(totalKeys) : nil })]
+            }
+            table.add(row + [node.inService ? "" : "out: \(node.outOfServiceReason ?? "not in service")"])
         }
         var lines = ["ring \(report.ring): \(report.description)"]
         if let source = report.source { lines.append("from \(source)") }

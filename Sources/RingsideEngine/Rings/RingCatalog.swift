@@ -18,8 +18,10 @@ public enum RingCatalog {
         return rings
     }
 
-    /// Builds the ring's definition now: reads the nutcracker config, or asks HAProxy for the backend's servers.
-    public static func definition(of ring: RingDeclaration, limits: WireLimits) async throws -> RingDefinition {
+    /// Builds the ring's definition now: reads the nutcracker config, or asks HAProxy or the Redis Cluster.
+    public static func definition(
+        of ring: RingDeclaration, limits: WireLimits, secrets: EndpointSourceFactory = EndpointSourceFactory()
+    ) async throws -> RingDefinition {
         switch ring.source {
         case let .members(scheme, members):
             return RingDefinition(name: ring.name, scheme: scheme, members: members)
@@ -41,7 +43,44 @@ public enum RingCatalog {
                 throw RingError("HAProxy \(version) at \(address): ringside's HAProxy ring model is verified on 2.x only (3.x changed hash keys)")
             }
             return backend.ringDefinition(name: ring.name, hashType: hashType)
+        case let .redisCluster(address, credentials):
+            let auth = try credentials.map { RedisClient.Auth(username: $0.username, password: try secrets.secret($0.password)) }
+            return try await redisCluster(ring.name, seed: address, auth: auth, limits: limits)
         }
+    }
+
+    /// Masters from `CLUSTER SLOTS` on the seed node, each with its slots and its `DBSIZE`.
+    static func redisCluster(_ name: String, seed: HostPort, auth: RedisClient.Auth?, limits: WireLimits) async throws -> RingDefinition {
+        let client = RedisClient(host: seed.host, port: seed.port, limits: limits, auth: auth)
+        let ranges: [ClusterSlotRange]
+        do {
+            ranges = try ClusterSlots.parse(try await client.command(["CLUSTER", "SLOTS"]))
+            await client.close()
+        } catch let error as WireError {
+            await client.close()
+            if case let .serverError(message) = error, message.contains("cluster support disabled") {
+                throw RingError("\(seed) is not in cluster mode (\(message))")
+            }
+            throw error
+        }
+        var masters: [String] = []
+        var slots: [String: [ClosedRange<Int>]] = [:]
+        for range in ranges {
+            if slots[range.master] == nil { masters.append(range.master) }
+            slots[range.master, default: []].append(range.slots)
+        }
+        var members: [RingMember] = []
+        for master in masters {
+            var keys: Int?
+            if case let .success(address) = HostPort.parse(master) {
+                let node = RedisClient(host: address.host, port: address.port, limits: limits, auth: auth)
+                if case let .integer(count)? = try? await node.command(["DBSIZE"]) { keys = Int(count) }
+                await node.close()
+            }
+            members.append(RingMember(name: master, address: master, slots: slots[master]!.sorted { $0.lowerBound < $1.lowerBound }, keys: keys))
+        }
+        guard !members.isEmpty else { throw RingError("the Redis Cluster at \(seed) has no slots assigned") }
+        return RingDefinition(name: name, scheme: .redisCluster, members: members)
     }
 
     static func nutcrackerConfig(at path: String) throws -> NutcrackerConfig {

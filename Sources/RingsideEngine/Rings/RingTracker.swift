@@ -78,6 +78,8 @@ public struct RingTracker: Sendable {
             }
             definition = backend.ringDefinition(name: declaration.name, hashType: hashType)
             haproxyBackend = backend
+        case .redisCluster:
+            return problem("Redis Cluster slots are not polled by the console yet: `ringside ring show \(declaration.name)` reads them")
         }
         let ring: HashRing
         do {

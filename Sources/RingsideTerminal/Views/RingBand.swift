@@ -7,7 +7,11 @@ enum RingBand {
         guard cells > 0 else { return [] }
         switch partition {
         case .none: return Array(repeating: nil, count: cells)
-        case let .arcs(bits, ends, owners): return majority(cells: cells, space: Double(UInt128(1) << bits), spans: zip(ends, owners).map { (Double($0.0) + 1, Int($0.1)) })
+        case let .arcs(bits, ends, owners):
+            // Unserved arcs (a Redis Cluster slot without a master) count as owner −1 and show as blank.
+            return majority(
+                cells: cells, space: Double(UInt128(1) << bits),
+                spans: zip(ends, owners).map { (Double($0.0) + 1, $0.1 == RingPartition.unowned ? -1 : Int($0.1)) })
         case let .slots(table): return majority(cells: cells, space: Double(table.count), spans: table.enumerated().map { (Double($0.offset + 1), Int($0.element)) })
         case let .buckets(members): return majority(cells: cells, space: Double(members.count), spans: members.enumerated().map { (Double($0.offset + 1), $0.element) })
         }
@@ -27,7 +31,8 @@ enum RingBand {
                 position = end
                 if spans[spanIndex].end <= cellEnd { spanIndex += 1 } else { break }
             }
-            result.append(lengths.max { ($0.value, -$0.key) < ($1.value, -$1.key) }?.key)
+            let owner = lengths.max { ($0.value, -$0.key) < ($1.value, -$1.key) }?.key
+            result.append(owner == -1 ? nil : owner)
         }
         return result
     }

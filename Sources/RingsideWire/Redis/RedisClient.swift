@@ -14,7 +14,7 @@ public struct RedisClient: Sendable {
         }
     }
 
-    private let connection: PersistentConnection
+    let connection: PersistentConnection
     private let infoCommand: String
 
     /// - Parameter aliases: renamed commands (`rename-command INFO MYINFO`), keyed by the standard name.
@@ -59,7 +59,7 @@ public struct RedisClient: Sendable {
 
     public func close() async { await connection.close() }
 
-    private static func value(_ reply: [UInt8]) throws -> RESPValue {
+    static func value(_ reply: [UInt8]) throws -> RESPValue {
         guard case let .value(value, _) = RESP.decode(reply) else { throw WireError.malformedReply("undecodable RESP reply") }
         return value
     }

@@ -71,7 +71,7 @@ struct PartitionSpans {
         case let .arcs(bits, ends, owners):
             var start: UInt128 = 0
             for (end, owner) in zip(ends, owners) {
-                owned[Int(owner)] += UInt128(end) + 1 - start
+                if owner != RingPartition.unowned { owned[Int(owner)] += UInt128(end) + 1 - start }
                 start = UInt128(end) + 1
             }
             total = UInt128(1) << bits

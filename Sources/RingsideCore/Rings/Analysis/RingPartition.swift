@@ -9,6 +9,9 @@ public enum RingPartition: Sendable {
     /// No member in service.
     case none
 
+    /// An arc or slot no member serves (a Redis Cluster slot without a master): keys there get an error.
+    public static let unowned = UInt32.max
+
     /// The last position of a space of `bits` bits.
     static func lastPosition(bits: Int) -> UInt64 { bits == 64 ? .max : (1 << UInt64(bits)) - 1 }
 
@@ -27,6 +30,11 @@ extension HashRing {
         case let .closest32(points): return ArcBuilder.closest(points)
         case let .slots(table): return .slots(table)
         case let .jump(members): return .buckets(members)
+        case let .hashSlots(table):
+            // Runs of slots with the same master are arcs of a 14-bit space.
+            var arcs = ArcBuilder.Arcs()
+            for (slot, owner) in table.enumerated() { arcs.append(end: UInt64(slot), owner: owner) }
+            return .arcs(bits: 14, ends: arcs.ends, owners: arcs.owners)
         }
     }
 }

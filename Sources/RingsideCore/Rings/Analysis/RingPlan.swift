@@ -34,6 +34,9 @@ public struct RingPlan: Sendable {
 
     /// Builds the changed ring and compares it with `ring`.
     public init(_ ring: HashRing, changes: [RingChange]) throws(RingError) {
+        if ring.scheme == .redisCluster {
+            throw RingError("Redis Cluster moves slots explicitly (CLUSTER SETSLOT, redis-cli --cluster reshard); slot-migration plans are not modelled yet")
+        }
         let (definition, notes) = try ring.definition.applying(changes, current: ring)
         try self.init(before: ring, after: HashRing(definition), changes: changes, notes: notes)
     }
@@ -88,7 +91,8 @@ extension RingPartition {
     func relabelled(_ ids: [Int]) -> RingPartition {
         if ids.indices.elementsEqual(ids) { return self }
         return switch self {
-        case let .arcs(bits, ends, owners): .arcs(bits: bits, ends: ends, owners: owners.map { UInt32(ids[Int($0)]) })
+        case let .arcs(bits, ends, owners):
+            .arcs(bits: bits, ends: ends, owners: owners.map { $0 == RingPartition.unowned ? $0 : UInt32(ids[Int($0)]) })
         case let .slots(table): .slots(table.map { UInt32(ids[Int($0)]) })
         case let .buckets(members): .buckets(members.map { ids[$0] })
         case .none: .none

@@ -22,6 +22,7 @@ enum RingBuilder {
         case let .envoyRingHash(minimum, maximum): return try EnvoyRing.build(definition.members, minimumSize: minimum, maximumSize: maximum)
         case let .envoyMaglev(size): return try MaglevTable.build(definition.members, tableSize: size)
         case .jump: return try JumpRing.build(definition.members)
+        case .redisCluster: return try RedisClusterRing.build(definition.members)
         }
     }
 
