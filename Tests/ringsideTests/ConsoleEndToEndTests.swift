@@ -3,7 +3,7 @@ import RingsideTestSupport
 import Testing
 
 /// The built binary in a real terminal (tmux) against real memcached: what an on-call engineer sees.
-@Suite(.serialized, .enabled(
+@Suite(.serialized, .heavy, .enabled(
     if: TmuxSession.isAvailable && DaemonKind.memcached.shouldRunLiveTests,
     "needs tmux and memcached: apt-get install tmux memcached"))
 struct ConsoleEndToEndTests {

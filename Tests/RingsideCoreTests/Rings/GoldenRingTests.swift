@@ -21,7 +21,8 @@ import Testing
 
     /// libketama/test.sh: the MD5 of ketama_test's output over keys "0"…"999999" with ketama.servers.
     @Test func libketamaTestOutputChecksum() async throws {
-        #expect(try await offCooperativePool(Self.libketamaTestOutputMD5) == "5672b131391f5aa2b280936aec1eea74")
+        let checksum = try await heavyTest { try await offCooperativePool(Self.libketamaTestOutputMD5) }
+        #expect(checksum == "5672b131391f5aa2b280936aec1eea74")
     }
 
     @Sendable static func libketamaTestOutputMD5() throws -> String {

@@ -44,7 +44,9 @@ struct Nutcracker {
     ]
 
     @Test(arguments: pools)
-    func keysLandWhereTheRingSays(pool: Pool) async throws {
+    func keysLandWhereTheRingSays(pool: Pool) async throws { try await heavyTest { try await check(pool) } }
+
+    func check(_ pool: Pool) async throws {
         let servers = pool.servers
         let daemons = try await offCooperativePool {
             try servers.map { server in
@@ -78,6 +80,10 @@ struct Nutcracker {
 struct HAProxy {
     @Test(arguments: ["consistent", "consistent sdbm", "consistent djb2 avalanche", "consistent wt6 avalanche", "consistent crc32"])
     func requestsLandWhereTheRingSaysBeforeAndAfterADrain(hashType: String) async throws {
+        try await heavyTest { try await check(hashType) }
+    }
+
+    func check(_ hashType: String) async throws {
         let servers = [
             HAProxyBackendSpec.Server(name: "s1", port: freeLoopbackPort(), weight: 1),
             HAProxyBackendSpec.Server(name: "s2", port: freeLoopbackPort(), weight: 3),
