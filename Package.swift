@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(
             name: "RingsideWireTests", dependencies: ["RingsideWire", "RingsideTestSupport"], resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings),
-        .testTarget(name: "RingsideDemoTests", dependencies: ["RingsideDemo", "RingsideWire", "RingsideTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "RingsideDemoTests", dependencies: ["RingsideDemo", "RingsideEngine", "RingsideWire", "RingsideTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "RingsideEngineTests", dependencies: ["RingsideEngine", "RingsideTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "RingsideTerminalTests", dependencies: ["RingsideTerminal", "RingsideWire"], exclude: ["__Snapshots__"], swiftSettings: swiftSettings),
         .testTarget(name: "ringsideTests", dependencies: ["RingsideTestSupport", "ringside"], swiftSettings: swiftSettings),

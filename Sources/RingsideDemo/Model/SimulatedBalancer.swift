@@ -1,3 +1,4 @@
+import RingsideCore
 import Synchronization
 
 /// The app servers behind the simulated HAProxy: their admin state, weights and the sessions the traffic gave them.
@@ -40,23 +41,35 @@ final class SimulatedBalancer: Sendable {
         ])
     }
 
-    /// Spreads `requestsPerSecond` × `seconds` of sessions over each backend's usable servers by weight: with
-    /// consistent hashing a drained server's share moves to the others, as HAProxy's would.
+    /// Spreads `requestsPerSecond` × `seconds` of sessions over each backend's usable servers: a round-robin
+    /// backend by weight, the consistent-hash backend by each server's exact share of ringside's model of
+    /// HAProxy's ring (uniformly spread request keys), so a drained server's requests go where HAProxy's would.
     func advance(requestsPerSecond: Double, seconds: Double) {
         backends.withLock { backends in
             for b in backends.indices {
                 let share = b == 0 ? 0.8 : 0.2
-                let usable = backends[b].servers.filter(\.usable)
-                let totalWeight = usable.map(\.userWeight).reduce(0, +)
+                let fractions = Self.fractions(backends[b])
                 for s in backends[b].servers.indices {
-                    let server = backends[b].servers[s]
-                    let fraction = server.usable && totalWeight > 0 ? Double(server.userWeight) / Double(totalWeight) : 0
+                    let fraction = fractions[s]
                     let rate = requestsPerSecond * share * fraction
                     backends[b].servers[s].rate = Int(rate.rounded())
                     backends[b].servers[s].totalSessions += UInt64((rate * seconds).rounded())
                 }
             }
         }
+    }
+
+    /// Each server's share of the backend's requests.
+    static func fractions(_ backend: Backend) -> [Double] {
+        let servers = backend.servers
+        if backend.algorithm != "roundrobin" {
+            let members = servers.map { RingMember(name: $0.name, weight: $0.userWeight, id: $0.sid, inService: $0.usable) }
+            if let ring = try? HashRing(RingDefinition(name: backend.name, scheme: .haproxyConsistent(.default), members: members)) {
+                return ring.ownership.nodes.map(\.share)
+            }
+        }
+        let totalWeight = servers.filter(\.usable).map(\.userWeight).reduce(0, +)
+        return servers.map { $0.usable && totalWeight > 0 ? Double($0.userWeight) / Double(totalWeight) : 0 }
     }
 
     /// Runs an admin command; the reply text as HAProxy 2.6 gives it (empty on success).
