@@ -38,11 +38,37 @@ struct RingCommand: AsyncParsableCommand {
         @Argument(help: "The ring (omit with --nutcracker-config or --haproxy).") var ring: String?
         @OptionGroup var selection: RingSelection
         @Flag(help: "Print JSON (schema ringside.ring/1).") var json = false
+        @Flag(help: "Poll the fleet twice, an interval apart, and show each node's share of the load beside its share of the ring (rings of the fleet file).")
+        var load = false
 
         func run() async throws {
-            let (ring, declaration) = try await selection.build(ring)
-            let report = RingReport(ring, source: declaration.origin)
+            let report: RingReport
+            if load {
+                guard let name = ring, !selection.isAdHoc else { throw ValidationError("--load needs a RING of the fleet file") }
+                report = try await observedReport(name)
+            } else {
+                let (ring, declaration) = try await selection.build(ring)
+                report = RingReport(ring, source: declaration.origin)
+            }
             try write(json ? report.reportJSON() + Data("\n".utf8) : Data(RingText.render(report).utf8))
+        }
+
+        /// Two polls of the whole fleet, as `status` does, then the ring as the console's ring screen sees it.
+        private func observedReport(_ name: String) async throws -> RingReport {
+            let fleet = try RingSelection.loadFleet(selection.config)
+            let engine = PollEngine(fleet: fleet, ejectionPolicies: try FleetLoader.ejectionPolicies(for: fleet), historyCapacity: 2)
+            await engine.pollAllOnce()
+            try await Task.sleep(for: fleet.polling.interval)
+            await engine.pollAllOnce()
+            var tracker = RingTracker(fleet: fleet)
+            let rings = tracker.update(engine.snapshot())
+            await engine.stop()
+            guard let tracked = rings.first(where: { $0.declaration.name == name }) else {
+                throw ValidationError("no ring '\(name)' (rings: \(rings.map(\.declaration.name).joined(separator: ", ")))")
+            }
+            guard let ring = tracked.ring else { throw RingUnavailable(message: "ring '\(name)': \(tracked.problem ?? "not available")") }
+            let loads = RingLoad.compare(ring.ownership, loads: tracked.loads, hotSpotFactor: fleet.thresholds.hotSpotFactor)
+            return RingReport(ring, source: tracked.declaration.origin, observed: (loads, tracked.loadUnit))
         }
     }
 

@@ -65,6 +65,16 @@ import Testing
         #expect(frame.text.contains("waiting for the first poll"))
     }
 
+    @Test func wideScreensDrawADeviationBar() throws {
+        var state = ConsoleState()
+        state.screen = .rings
+        let frame = ConsoleView.render(
+            FleetFixture.snapshot, state: state, context: RenderContext(glyphs: .unicode, clock: "12:00:00", rings: try Self.tracked()), width: 140, height: 24)
+        let row = try #require(frame.text.split(separator: "\n").first { $0.contains("app-1") })
+        #expect(row.contains("░░░░│███░"), "app-1 owns 27.6% more than its weight asks: \(row)")
+        #expect(RingScreen.deviationBar(-0.127, glyphs: .plain) == "...#|....")
+    }
+
     @Test func bandCellsShowTheMajorityOwner() {
         // Owner 0 holds [0, 2^31 + 2^29), owner 1 the rest: with four cells, cell 2 is mostly owner 0's.
         let partition = RingPartition.arcs(bits: 32, ends: [(1 << 31) + (1 << 29) - 1, (1 << 32) - 1], owners: [0, 1])

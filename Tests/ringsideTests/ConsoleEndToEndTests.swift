@@ -40,6 +40,13 @@ struct ConsoleEndToEndTests {
         let owners = try await RingsideBinary.run(["ring", "owner", "demo", "key:1", "key:2", "--config", fleetFile])
         #expect(owners.status == 0, "\(owners.stderr)")
         #expect(owners.stdout.split(separator: "\n").count == 2 && owners.stdout.contains("key:1\tmc-"))
+        // --load polls the fleet twice and puts each node's share of the load beside its share of the ring.
+        let load = try await RingsideBinary.run(["ring", "show", "demo", "--load", "--json", "--config", fleetFile])
+        #expect(load.status == 0, "\(load.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(load.stdout.utf8)) as? [String: Any])
+        #expect(document["loadUnit"] as? String == "ops/s")
+        let shares = (document["nodes"] as? [[String: Any]] ?? []).compactMap { $0["loadShare"] as? Double }
+        #expect(shares.count == 3 && abs(shares.reduce(0, +) - 1) < 1e-9, "\(load.stdout)")
     }
 
     /// The ring screen of the demo: a band of owner letters, and a staged drain previewed beside the ring.

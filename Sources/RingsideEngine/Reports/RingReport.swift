@@ -18,6 +18,8 @@ public struct RingReport: Codable, Sendable, Equatable {
     public var coefficientOfVariation: Double
     public var nodes: [Node]
     public var warnings: [String]
+    /// What `nodes[].loadShare` measures (`sess/s`, `ops/s`); null without `--load`.
+    public var loadUnit: String?
 
     public struct Node: Codable, Sendable, Equatable {
         public var name: String
@@ -32,9 +34,14 @@ public struct RingReport: Codable, Sendable, Equatable {
         public var deviation: Double?
         /// Keys the node holds, where the source reports it (Redis Cluster masters).
         public var keys: Int?
+        /// The node's share of the observed load (`--load`), and whether that exceeds its ring share by the
+        /// fleet's hot-spot factor.
+        public var loadShare: Double?
+        public var hotSpot: Bool?
     }
 
-    public init(_ ring: HashRing, source: String? = nil) {
+    /// `observed` adds each node's load share and hot-spot flag (from two polls of the fleet).
+    public init(_ ring: HashRing, source: String? = nil, observed: (loads: [NodeLoad], unit: String)? = nil) {
         let ownership = ring.ownership
         self.ring = ring.name
         scheme = ring.scheme.kind
@@ -48,8 +55,10 @@ public struct RingReport: Codable, Sendable, Equatable {
             Node(
                 name: pair.0.name, hashedAs: pair.0.hashedAs, weight: pair.0.weight, points: pair.0.points, inService: pair.0.inService,
                 outOfServiceReason: ring.definition.members[index].outOfServiceReason, share: pair.1.share, ideal: pair.1.ideal,
-                deviation: pair.1.deviation, keys: ring.definition.members[index].keys)
+                deviation: pair.1.deviation, keys: ring.definition.members[index].keys,
+                loadShare: observed?.loads[index].loadShare, hotSpot: observed?.loads[index].isHotSpot)
         }
+        loadUnit = observed?.unit
         warnings = RingWarnings.of(ring, ownership)
     }
 }

@@ -4,7 +4,10 @@ import RingsideCore
 public enum RingText {
     public static func render(_ report: RingReport) -> String {
         let withKeys = report.nodes.contains { $0.keys != nil }
-        var table = TextTable(["NODE", "HASHED AS", "WEIGHT", "POINTS", "SHARE", "IDEAL", "DEVIATION"] + (withKeys ? ["KEYS", "KEY SHARE"] : []) + [""])
+        let withLoad = report.loadUnit != nil
+        var table = TextTable(
+            ["NODE", "HASHED AS", "WEIGHT", "POINTS", "SHARE", "IDEAL", "DEVIATION"] + (withKeys ? ["KEYS", "KEY SHARE"] : [])
+                + (withLoad ? ["LOAD (\(report.loadUnit!))", ""] : []) + [""])
         let totalKeys = report.nodes.compactMap(\.keys).reduce(0, +)
         for node in report.nodes {
             var row = [
@@ -14,6 +17,7 @@ public enum RingText {
             if withKeys {
                 row += [node.keys.map(String.init) ?? Format.none, Format.percent(node.keys.flatMap { totalKeys > 0 ? Double($0) / Double(totalKeys) : nil })]
             }
+            if withLoad { row += [Format.percent(node.loadShare), node.hotSpot == true ? "HOT" : ""] }
             table.add(row + [node.inService ? "" : "out: \(node.outOfServiceReason ?? "not in service")"])
         }
         var lines = ["ring \(report.ring): \(report.description)"]

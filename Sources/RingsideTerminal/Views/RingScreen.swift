@@ -9,7 +9,8 @@ enum RingScreen {
             Column(title: "", width: 1), Column(title: "NODE", width: 16), Column(title: "HASHED AS", width: 16, minimumScreenWidth: 100),
             Column(title: "W", width: 4, rightAligned: true), Column(title: "POINTS", width: 6, rightAligned: true),
             Column(title: "SHARE", width: 6, rightAligned: true), Column(title: "IDEAL", width: 6, rightAligned: true),
-            Column(title: "DEV", width: 7, rightAligned: true), Column(title: "LOAD", width: 6, rightAligned: true), Column(title: "", width: 4),
+            Column(title: "DEV", width: 7, rightAligned: true), Column(title: "-40%  +40%", width: 9, minimumScreenWidth: 110),
+            Column(title: "LOAD", width: 6, rightAligned: true), Column(title: "", width: 4),
         ]
         if planned { columns.append(Column(title: "PLAN", width: 6, rightAligned: true)) }
         columns.append(Column(title: "STATE", width: 12))
@@ -95,11 +96,13 @@ enum RingScreen {
                 TableCell(text: node.hashedAs, slot: .dim), TableCell(text: "\(node.weight)"), TableCell(text: "\(node.points)"),
                 TableCell(text: Format.percent(share.share)), TableCell(text: Format.percent(share.ideal), slot: .dim),
                 TableCell(text: deviation.map { ($0 > 0 ? "+" : "") + Format.percent($0) } ?? Format.none, slot: deviationSlot),
+                TableCell(text: deviation.map { deviationBar($0, glyphs: context.glyphs) } ?? "", slot: deviationSlot == .body ? .bar : deviationSlot),
                 TableCell(text: Format.percent(loads[index].loadShare)),
                 TableCell(text: loads[index].isHotSpot ? "HOT" : "", slot: .critical),
             ]
             if let after { cells.append(TableCell(text: after[node.name].map(Format.percent) ?? "gone", slot: .warn)) }
             cells.append(TableCell(text: node.inService ? "in ring" : "out: \(reason ?? "not in service")", slot: node.inService ? .ok : .warn))
+            if canvas.width < 110 { cells.remove(at: 8) }
             if canvas.width < 100 { cells.remove(at: 2) }
             let y = rows.lowerBound + 1 + row
             canvas.drawRow(cells, columns: columns, y: y, glyphs: context.glyphs)
@@ -114,6 +117,17 @@ enum RingScreen {
             let summary = " points \(ring.nodes.reduce(0) { $0 + $1.points }) · max/mean \(String(format: "%.2f", ownership.maxOverMean)) · CV \(Format.percent(ownership.coefficientOfVariation)) · load in \(tracked.loadUnit), HOT above ×\(hotSpotFactorText(hotSpotFactor)) its ring share"
             canvas.put(warnings.first.map { " warning: \($0)" } ?? summary, x: 0, y: footerY, slot: warnings.isEmpty ? .dim : .warn)
         }
+    }
+
+    /// Nine cells centred on zero, one per 10 points of deviation: under-owning fills leftwards, over-owning rightwards.
+    static func deviationBar(_ deviation: Double, glyphs: Glyphs) -> String {
+        let steps = min(4, Int((abs(deviation) * 10).rounded()))
+        let cells = (0..<9).map { cell -> Character in
+            if cell == 4 { return glyphs.vertical }
+            let filled = deviation < 0 ? (cell < 4 && cell >= 4 - steps) : (cell > 4 && cell <= 4 + steps)
+            return filled ? glyphs.barFull : glyphs.barEmpty
+        }
+        return String(cells)
     }
 
     private static func hotSpotFactorText(_ factor: Double) -> String {
