@@ -6,6 +6,7 @@ public enum DaemonKind: String, Sendable, CaseIterable {
     case redis = "redis-server"
     case haproxy
     case nutcracker
+    case nginx
 
     public var package: String {
         switch self {
@@ -13,6 +14,7 @@ public enum DaemonKind: String, Sendable, CaseIterable {
         case .redis: "redis-server"
         case .haproxy: "haproxy"
         case .nutcracker: "nutcracker"
+        case .nginx: "nginx-light"
         }
     }
 

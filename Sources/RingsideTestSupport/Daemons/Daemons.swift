@@ -99,6 +99,34 @@ public enum Daemons {
         return (daemon, listenPort)
     }
 
+    /// nginx with one `hash $http_x_key consistent` upstream on `listenPort`; each upstream server (`down` ones
+    /// included, as written in its config) is a server block of the same nginx that answers with its name.
+    public static func nginxEchoing(servers: [(name: String, port: Int, weight: Int, down: Bool)]) throws -> (daemon: Daemon, listenPort: Int) {
+        let listenPort = freeLoopbackPort()
+        let daemon = try launchRetrying { port in
+            let directory = try Daemon.scratchDirectory("nginx")
+            let path = directory.path
+            let upstream = servers.map { "    server 127.0.0.1:\($0.port) weight=\($0.weight)\($0.down ? " down" : "");" }
+            let echoes = servers.map { "  server { listen 127.0.0.1:\($0.port); location / { return 200 \"\($0.name)\"; } }" }
+            let config = [
+                "daemon off;", "master_process off;", "worker_processes 1;", "pid \(path)/nginx.pid;", "error_log \(path)/error.log;",
+                "events { worker_connections 256; }", "http {", "  access_log off; keepalive_requests 100000;",
+                "  client_body_temp_path \(path)/body; proxy_temp_path \(path)/proxy; fastcgi_temp_path \(path)/fastcgi;",
+                "  uwsgi_temp_path \(path)/uwsgi; scgi_temp_path \(path)/scgi;",
+                "  upstream hashed {", "    hash $http_x_key consistent;",
+            ] + upstream + [
+                "  }",
+                "  server { listen 127.0.0.1:\(listenPort); location / { proxy_pass http://hashed; } }",
+                // The runtime port only tells the launcher nginx is up.
+                "  server { listen 127.0.0.1:\(port); location / { return 204; } }",
+            ] + echoes + ["}"]
+            let file = directory.appendingPathComponent("nginx.conf")
+            try (config.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+            return try Daemon(.nginx, arguments: ["-p", path, "-c", file.path], port: port, readyPorts: [port, listenPort] + servers.map(\.port), directory: directory)
+        }
+        return (daemon, listenPort)
+    }
+
     /// Free ports can be taken between the check and the bind; try again on a new port a few times.
     private static func launchRetrying(fixedPort: Int? = nil, _ launch: (Int) throws -> Daemon) throws -> Daemon {
         var lastError: (any Error)?

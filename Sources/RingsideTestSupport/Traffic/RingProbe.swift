@@ -37,9 +37,9 @@ public enum RingProbe {
         return Dictionary(uniqueKeysWithValues: keys.map { key in (key, holders[key].flatMap { $0.count == 1 ? $0[0] : nil }) })
     }
 
-    /// Sends one pipelined HTTP request per key with header `header: key`; HAProxy balances each request, and the
-    /// echoing server's body names it. Returns the server name per key, in order.
-    public static func routeThroughHAProxy(port: Int, header: String, keys: [String]) async throws -> [String] {
+    /// Sends one pipelined HTTP request per key with header `header: key`; the balancer (HAProxy, nginx) balances
+    /// each request, and the echoing server's body names it. Returns the server name per key, in order.
+    public static func routeThroughHTTP(port: Int, header: String, keys: [String]) async throws -> [String] {
         let connection = try await WireConnection.connect(to: "127.0.0.1", port: port, limits: limits)
         defer { Task { await connection.close() } }
         var served: [String] = []
@@ -50,7 +50,7 @@ public enum RingProbe {
             for reply in replies {
                 let text = String(decoding: reply, as: UTF8.self)
                 guard text.hasPrefix("HTTP/1.1 200"), let body = text.range(of: "\r\n\r\n") else {
-                    throw WireError.serverError("HAProxy answered: \(text.prefix(120))")
+                    throw WireError.serverError("the balancer answered: \(text.prefix(120))")
                 }
                 served.append(String(text[body.upperBound...]))
             }

@@ -101,7 +101,7 @@ struct HAProxy {
 
         func compare() async throws -> HashRing {
             let ring = try HashRing(try await RingCatalog.definition(of: declaration, limits: WireLimits()))
-            let served = try await RingProbe.routeThroughHAProxy(port: haproxy.listenPort, header: "X-Key", keys: keys)
+            let served = try await RingProbe.routeThroughHTTP(port: haproxy.listenPort, header: "X-Key", keys: keys)
             let mismatches = zip(keys, served).filter { key, server in ring.nodes[ring.owner(ofKey: key)!].name != server }
             #expect(mismatches.isEmpty, "\(mismatches.count) of \(keys.count) requests, e.g. \(mismatches.prefix(3))")
             return ring
@@ -113,6 +113,33 @@ struct HAProxy {
         let after = try await compare()
         #expect(after.nodes[1].inService == false)
         #expect(after.nodes[1].points == 0)
+    }
+}
+
+@Suite(.enabled(if: DaemonKind.nginx.shouldRunLiveTests, "needs nginx: apt-get install nginx-light"))
+struct Nginx {
+    /// nginx hashes each `server` line as written; a `down` server keeps its points and its keys go to the next
+    /// points' servers.
+    @Test(arguments: [false, true])
+    func requestsLandWhereTheRingSays(withADownServer: Bool) async throws {
+        try await heavyTest { try await check(withADownServer) }
+    }
+
+    func check(_ withADownServer: Bool) async throws {
+        let servers = [(name: "n1", weight: 1), ("n2", 3), ("n3", 2), ("n4", 1)].enumerated().map { index, server in
+            (name: server.name, port: freeLoopbackPort(), weight: server.weight, down: withADownServer && index == 1)
+        }
+        let nginx = try await offCooperativePool { try Daemons.nginxEchoing(servers: servers) }
+        defer { nginx.daemon.stop() }
+        let members = servers.map { server in
+            RingMember(name: server.name, address: "127.0.0.1:\(server.port)", weight: server.weight, inService: !server.down)
+        }
+        let ring = try HashRing(RingDefinition(name: "hashed", scheme: .nginxConsistent, members: members))
+        let keys = Nutcracker.keys(3000)
+        let served = try await RingProbe.routeThroughHTTP(port: nginx.listenPort, header: "X-Key", keys: keys)
+        let mismatches = zip(keys, served).filter { key, server in ring.nodes[ring.owner(ofKey: key)!].name != server }
+        #expect(mismatches.isEmpty, "\(mismatches.count) of \(keys.count) requests, e.g. \(mismatches.prefix(3))")
+        #expect(Set(served).count == (withADownServer ? 3 : 4))
     }
 }
 }
