@@ -48,7 +48,10 @@ public enum Console {
         let answers = Answers()
         let clockFormat = DateFormatter()
         clockFormat.dateFormat = "HH:mm:ss"
-        var ringTracker = RingTracker(fleet: engine.fleet)
+        let remoteRings = RemoteRingSources()
+        var ringTracker = RingTracker(fleet: engine.fleet, remote: remoteRings)
+        remoteRings.start(ringTracker.declarations, every: .seconds(10), timeout: engine.fleet.polling.timeout)
+        defer { remoteRings.stop() }
         var planCache = PlanCache()
 
         while terminationSignal.load(ordering: .relaxed) == 0 {

@@ -27,9 +27,12 @@ public struct RingTracker: Sendable {
     public let declarations: [RingDeclaration]
     /// twemproxy pool definitions by ring name, read once: a config error is reported on the ring, not thrown.
     private let pools: [String: Result<RingDefinition, RingError>]
+    /// Where Redis Cluster rings are read in the background; without it they show as not polled.
+    private let remote: RemoteRingSources?
     private var built: [String: HashRing] = [:]
 
-    public init(fleet: Fleet) {
+    public init(fleet: Fleet, remote: RemoteRingSources? = nil) {
+        self.remote = remote
         var pools: [String: Result<RingDefinition, RingError>] = [:]
         let declarations: [RingDeclaration]
         do {
@@ -79,7 +82,11 @@ public struct RingTracker: Sendable {
             definition = backend.ringDefinition(name: declaration.name, hashType: hashType)
             haproxyBackend = backend
         case .redisCluster:
-            return problem("Redis Cluster slots are not polled by the console yet: `ringside ring show \(declaration.name)` reads them")
+            switch remote?.definition(of: declaration.name) {
+            case let .success(fromCluster)?: definition = fromCluster
+            case let .failure(error)?: return problem(error.description)
+            case nil: return problem(remote == nil ? "Redis Cluster slots are read by `ringside ring show \(declaration.name)`" : "reading CLUSTER SLOTS…")
+            }
         }
         let ring: HashRing
         do {

@@ -49,6 +49,20 @@ extension RingCompatibilityTests {
                 of: RingDeclaration(name: "rc", source: .redisCluster(address: HostPort(host: "127.0.0.1", port: masters[0].port), credentials: nil)),
                 limits: WireLimits()))
             #expect(counted.definition.members.map(\.keys).compactMap { $0 }.reduce(0, +) == keys.count)
+
+            // The console reads the cluster in the background; its ring screen then shows the same ring.
+            let declaration = RingDeclaration(name: "rc", source: .redisCluster(address: HostPort(host: "127.0.0.1", port: masters[2].port), credentials: nil))
+            let fleet = Fleet(name: "cluster", endpoints: [], rings: [declaration])
+            let remote = RemoteRingSources()
+            var tracker = RingTracker(fleet: fleet, remote: remote)
+            let engine = PollEngine(fleet: fleet)
+            #expect(tracker.update(engine.snapshot()).first?.problem == "reading CLUSTER SLOTS…")
+            remote.start(tracker.declarations, every: .seconds(10), timeout: .seconds(2))
+            defer { remote.stop() }
+            let deadline = ContinuousClock.now + .seconds(10)
+            while remote.definition(of: "rc") == nil, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            let tracked = try #require(tracker.update(engine.snapshot()).first?.ring)
+            #expect(tracked.ownership.nodes.map(\.share) == ring.ownership.nodes.map(\.share))
         }
     }
 }
