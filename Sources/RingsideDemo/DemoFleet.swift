@@ -130,6 +130,23 @@ public final class DemoFleet: Sendable {
     /// Reads the origin served because the cache missed, since the start.
     public var originFetches: UInt64 { traffic.model.withLock { $0.originFetches } }
 
+    /// The last whole simulated second's origin reads, and where the next second starts.
+    private let originMeter = Mutex((perSecond: 0.0, since: 0.0, fetches: UInt64(0)))
+
+    /// "origin 84 reads/s": the load the cache misses put on the origin over the last simulated second, for the
+    /// console's header (a stampede or a cold restart shows here first).
+    public func originLoadNote() -> String {
+        let (now, fetches) = traffic.model.withLock { ($0.now, $0.originFetches) }
+        let rate = originMeter.withLock { meter -> Double in
+            if now - meter.since >= 1 {
+                meter.perSecond = Double(fetches - meter.fetches) / (now - meter.since)
+                meter = (meter.perSecond, now, fetches)
+            }
+            return meter.perSecond
+        }
+        return "origin \(Int(rate.rounded())) reads/s"
+    }
+
     /// The fleet as a fleet file, for `ringside --config` or `ringside status` from another terminal.
     public var fleetFile: String {
         var lines = ["# ringside demo fleet: this process serves it while it runs", "fleet: \"\(fleet.name)\"", "nodes:"]

@@ -14,6 +14,8 @@ public struct ConsoleOptions: Sendable {
     public var extraCommands: (help: [(String, String)], run: @Sendable (String) async -> String?)?
     /// A badge naming where the data comes from ("DEMO"); `nil` for a real fleet.
     public var sourceBadge: String?
+    /// A figure the data source adds to the header each frame (the demo's origin load).
+    public var sourceNote: (@Sendable () -> String?)?
 
     public init(ascii: Bool = false, monochrome: Bool = false, readOnly: Bool = false, theme: Theme = .builtInDefault, sourceBadge: String? = nil) {
         self.ascii = ascii
@@ -69,7 +71,7 @@ public enum Console {
             let context = RenderContext(
                 glyphs: terminal.unicode ? .unicode : .plain, clock: clockFormat.string(from: snapshot.takenAt),
                 fleetHitRatios: Array(fleetHitRatios.values), extraCommands: options.extraCommands?.help ?? [], rings: rings,
-                ringPlan: planCache.plan(for: rings, state: state))
+                ringPlan: planCache.plan(for: rings, state: state), sourceNote: options.sourceNote?())
             let frame = ConsoleView.render(snapshot, state: state, context: context, width: width, height: height)
             if frame != lastFrame {
                 terminal.draw(frame)

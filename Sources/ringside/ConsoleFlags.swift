@@ -25,13 +25,15 @@ struct ConsoleFlags: ParsableArguments {
     /// terminal was restored.
     func open(
         _ fleet: Fleet, ejectionPolicies: [String: [String: TwemproxyEjectionPolicy]], badge: String?,
-        extraCommands: (help: [(String, String)], run: @Sendable (String) async -> String?)? = nil
+        extraCommands: (help: [(String, String)], run: @Sendable (String) async -> String?)? = nil,
+        sourceNote: (@Sendable () -> String?)? = nil
     ) async throws {
         let theme = try ThemeLoader.load(theme)
         let engine = PollEngine(fleet: fleet, ejectionPolicies: ejectionPolicies, logger: try makeLogger(path: logFile))
         var options = ConsoleOptions(
             ascii: ascii, monochrome: noColor || ConsoleOptions.noColorRequested(), readOnly: readOnly, theme: theme, sourceBadge: badge)
         options.extraCommands = extraCommands
+        options.sourceNote = sourceNote
         let ended: Int32?
         do {
             ended = try Console.run(engine: engine, options: options)

@@ -44,6 +44,8 @@ struct DemoCommand: AsyncParsableCommand {
             while true { try await Task.sleep(for: .seconds(3600)) }
         }
         defer { Task { await demo.stop() } }
-        try await console.open(demo.fleet, ejectionPolicies: [:], badge: "DEMO", extraCommands: (DemoFleet.commands, { await demo.run($0) }))
+        try await console.open(
+            demo.fleet, ejectionPolicies: [:], badge: "DEMO", extraCommands: (DemoFleet.commands, { await demo.run($0) }),
+            sourceNote: { demo.originLoadNote() })
     }
 }

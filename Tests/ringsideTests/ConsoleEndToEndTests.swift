@@ -56,6 +56,7 @@ struct ConsoleEndToEndTests {
         session.send("4")
         let ring = await session.waitFor { $0.contains("RINGS 1/3  demo") && self.row($0, "now").contains("A") && $0.contains("% ") }
         #expect(ring.held, "\(ring.screen)")
+        #expect(ring.screen.contains(" reads/s"), "the header shows the origin load: \(ring.screen)")
         session.send("d")
         let plan = await session.waitFor { $0.contains("staged: drain mc-1 → moves") && self.row($0, "plan").count > 20 }
         #expect(plan.held, "\(plan.screen)")

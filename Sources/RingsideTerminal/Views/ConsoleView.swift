@@ -14,10 +14,12 @@ public struct RenderContext: Sendable {
     public var rings: [TrackedRing]
     /// The plan for the staged changes on the shown ring (computed by the loop, which caches it).
     public var ringPlan: Result<RingPlan, RingError>?
+    /// What the data source adds to the header (the demo's origin load), after the alerts.
+    public var sourceNote: String?
 
     public init(
         glyphs: Glyphs, clock: String, fleetHitRatios: [Double?] = [], extraCommands: [(String, String)] = [], rings: [TrackedRing] = [],
-        ringPlan: Result<RingPlan, RingError>? = nil
+        ringPlan: Result<RingPlan, RingError>? = nil, sourceNote: String? = nil
     ) {
         self.glyphs = glyphs
         self.clock = clock
@@ -25,6 +27,7 @@ public struct RenderContext: Sendable {
         self.extraCommands = extraCommands
         self.rings = rings
         self.ringPlan = ringPlan
+        self.sourceNote = sourceNote
     }
 }
 
@@ -86,6 +89,7 @@ public enum ConsoleView {
             problems == 0 ? "no alerts" : "\(problems) alert\(problems == 1 ? "" : "s")",
             "\(context.clock) every \(DurationText.format(snapshot.fleet.polling.interval))",
         ]
+        if let note = context.sourceNote { parts.insert(note, at: 4) }
         if canvas.width >= 110 { parts.insert("ringside", at: 0) }
         let text = " " + parts.joined(separator: " \(context.glyphs.vertical) ")
         canvas.put(text.fitted(to: max(0, right - 1), ellipsis: context.glyphs.ellipsis), x: 0, y: 0, slot: .header)
