@@ -19,11 +19,12 @@ public final class DemoFleet: Sendable {
 
     public let fleet: Fleet
     private let pool: RoutedPool
-    /// By node name; a restart replaces a node's server.
-    private let memcachedServers: Mutex<[String: Listener]>
+    /// Every cache node's server (memcached and Redis) by node name; a restart replaces it.
+    private let nodeServers: Mutex<[String: Listener]>
     private let clock: @Sendable () -> Double
     private let proxy: Listener
-    private let redisServers: [Listener]
+    /// The Redis nodes' passwords (`nil`: none), so a restarted node asks for the same one.
+    private let redisPasswords: [String: String?]
     private let balancer: SimulatedBalancer
     private let haproxy: Listener
     private let appRate: Double
@@ -86,26 +87,26 @@ public final class DemoFleet: Sendable {
         ]
         let fleet = DemoFleet(
             fleet: Fleet(name: "demo (seed \(options.seed))", endpoints: endpoints, rings: rings), nodes: nodes, servers: servers, proxy: proxy,
-            redis: (redisNodes, redisServers, sessionTraffic), balancer: (balancer, haproxy, options.rate), traffic: traffic, clock: clock)
+            redis: (redisNodes, redisServers, password, sessionTraffic), balancer: (balancer, haproxy, options.rate), traffic: traffic, clock: clock)
         fleet.startTraffic()
         return fleet
     }
 
     private init(
         fleet: Fleet, nodes: [SimulatedNode], servers: [Listener], proxy: Listener,
-        redis: (nodes: [SimulatedNode], servers: [Listener], traffic: LiveTraffic),
+        redis: (nodes: [SimulatedNode], servers: [Listener], password: String, traffic: LiveTraffic),
         balancer: (model: SimulatedBalancer, server: Listener, rate: Double), traffic: LiveTraffic,
         clock: @escaping @Sendable () -> Double
     ) {
         self.fleet = fleet
         pool = RoutedPool(nodes)
         sessionPool = RoutedPool(redis.nodes)
-        redisServers = redis.servers
+        redisPasswords = ["redis-1": nil, "redis-2": redis.password]
         sessionTraffic = redis.traffic
         self.balancer = balancer.model
         haproxy = balancer.server
         appRate = balancer.rate
-        memcachedServers = Mutex(Dictionary(uniqueKeysWithValues: zip(nodes.map(\.name), servers)))
+        nodeServers = Mutex(Dictionary(uniqueKeysWithValues: zip(nodes.map(\.name) + redis.nodes.map(\.name), servers + redis.servers)))
         self.clock = clock
         self.proxy = proxy
         self.traffic = traffic
@@ -174,8 +175,7 @@ public final class DemoFleet: Sendable {
 
     public func stop() async {
         driver.withLock { $0?.cancel() }
-        for server in memcachedServers.withLock({ Array($0.values) }) { await server.stop() }
-        for server in redisServers { await server.stop() }
+        for server in nodeServers.withLock({ Array($0.values) }) { await server.stop() }
         await haproxy.stop()
         await proxy.stop()
         for endpoint in fleet.endpoints {
@@ -185,7 +185,7 @@ public final class DemoFleet: Sendable {
 
     /// The drill commands, for the console's `:` line and for `--scenario` timelines.
     public static let commands: [(String, String)] = [
-        ("kill NODE", "stop a node: connections refused, its reads go to the origin"),
+        ("kill NODE", "stop a memcached or Redis node: connections refused, its reads go to the origin"),
         ("restart NODE", "bring a killed node back on its port, with a cold cache"),
         ("hang NODE", "the node accepts and never answers"),
         ("slow NODE MS", "the node answers after MS milliseconds"),
@@ -227,7 +227,7 @@ public final class DemoFleet: Sendable {
     public func run(_ line: String) async -> String? {
         let words = line.split(separator: " ").map(String.init)
         guard let verb = words.first else { return nil }
-        let nodes = pool.nodes
+        let nodes = pool.nodes + sessionPool.nodes
         func node() -> SimulatedNode? { words.count > 1 ? nodes.first { $0.name == words[1] } : nil }
         func number(_ index: Int, default value: Double) -> Double { words.count > index ? Double(words[index]) ?? value : value }
         switch verb {
@@ -261,12 +261,12 @@ public final class DemoFleet: Sendable {
     private func drill(_ verb: String, _ node: SimulatedNode, milliseconds: Int) async -> String {
         switch verb {
         case "kill":
-            guard let server = memcachedServers.withLock({ $0.removeValue(forKey: node.name) }) else { return "\(node.name) is already down" }
+            guard let server = nodeServers.withLock({ $0.removeValue(forKey: node.name) }) else { return "\(node.name) is already down" }
             node.state.withLock { $0.alive = false }
             await server.stop()
             return "\(node.name) killed"
         case "restart":
-            guard memcachedServers.withLock({ $0[node.name] == nil }) else { return "\(node.name) is running; kill it first" }
+            guard nodeServers.withLock({ $0[node.name] == nil }) else { return "\(node.name) is running; kill it first" }
             let port = fleet.endpoints.first { $0.name == node.name }!.address.port
             let now = clock()
             node.state.withLock { state in
@@ -281,8 +281,8 @@ public final class DemoFleet: Sendable {
             var lastError: (any Error)?
             for _ in 0..<100 {
                 do {
-                    let server = try await SimulatedMemcachedServer.start(node: node, port: port, clock: clock)
-                    memcachedServers.withLock { $0[node.name] = server }
+                    let server = try await startServer(for: node, port: port)
+                    nodeServers.withLock { $0[node.name] = server }
                     return "\(node.name) restarted with a cold cache"
                 } catch {
                     lastError = error
@@ -301,6 +301,16 @@ public final class DemoFleet: Sendable {
             node.state.withLock { $0.behaviour = behaviour }
             return "\(node.name): \(verb == "heal" ? "answering normally" : verb)"
         }
+    }
+}
+
+extension DemoFleet {
+    /// A node's server again: Redis for the sessions pool (with its password), memcached otherwise.
+    fileprivate func startServer(for node: SimulatedNode, port: Int) async throws -> Listener {
+        if let password = redisPasswords[node.name] {
+            return try await SimulatedRedisServer.start(node: node, password: password, port: port, clock: clock)
+        }
+        return try await SimulatedMemcachedServer.start(node: node, port: port, clock: clock)
     }
 }
 

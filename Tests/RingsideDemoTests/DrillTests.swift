@@ -49,6 +49,22 @@ import Testing
         await demo.stop()
     }
 
+    /// The Redis nodes take the same drills: redis-2 comes back on its port, still wanting its password, with a
+    /// new run_id (a counter reset), and a slow redis-1 answers late while the rest stays up.
+    @Test func redisNodesTakeTheDrillsToo() async throws {
+        let (demo, engine) = try await demo()
+        #expect(await demo.run("kill redis-2") == "redis-2 killed")
+        #expect(await pollUntil(engine) { _ in self.state(engine, "redis-2").health.word == "DOWN" })
+        #expect(await demo.run("restart redis-2") == "redis-2 restarted with a cold cache")
+        #expect(await pollUntil(engine) { _ in self.state(engine, "redis-2").health == .up })
+        #expect(await demo.run("slow redis-1 300") == "redis-1: slow")
+        await engine.pollAllOnce()
+        #expect((state(engine, "redis-1").latency ?? .zero) >= .milliseconds(300))
+        #expect(state(engine, "mc-1").health == .up)
+        await engine.stop()
+        await demo.stop()
+    }
+
     @Test func aHungNodeIsDownWithinItsDeadlineAndGarbageIsAProtocolError() async throws {
         let (demo, engine) = try await demo()
         #expect(await demo.run("hang mc-1") == "mc-1: hang")

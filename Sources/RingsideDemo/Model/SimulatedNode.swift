@@ -1,6 +1,6 @@
 import Synchronization
 
-/// One simulated memcached node: its cache and its process identity, shared by the traffic model (which writes)
+/// One simulated cache node (memcached or Redis): its cache and its process identity, shared by the traffic model (which writes)
 /// and the node's server (which answers ringside's polls).
 final class SimulatedNode: Sendable {
     /// How the node's server answers: what an incident drill switches.
@@ -10,7 +10,7 @@ final class SimulatedNode: Sendable {
         case hang
         /// Answers after a delay.
         case slow(milliseconds: Int)
-        /// Answers bytes that are not memcached.
+        /// Answers bytes that are not its protocol.
         case garbage
     }
 

@@ -59,21 +59,7 @@ private final class MemcachedSession: ChannelInboundHandler {
             }
         }
         guard !reply.isEmpty else { return }
-        switch node.state.withLock({ $0.behaviour }) {
-        case .normal:
-            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: reply)), promise: nil)
-        case .hang:
-            return
-        case let .slow(milliseconds):
-            let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-            let delayed = reply
-            context.eventLoop.scheduleTask(in: .milliseconds(Int64(milliseconds))) {
-                let context = loopBound.value
-                context.writeAndFlush(NIOAny(context.channel.allocator.buffer(bytes: delayed)), promise: nil)
-            }
-        case .garbage:
-            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: Array("HTTP/1.1 500 Oops\r\n\r\n\u{1}\u{2}".utf8))), promise: nil)
-        }
+        node.deliver(reply, on: context)
     }
 
     private func store(_ key: String, value: [UInt8], exptime: Double) -> [UInt8] {

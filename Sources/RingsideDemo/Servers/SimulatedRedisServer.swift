@@ -8,9 +8,10 @@ import RingsideWire
 /// (password or user + password), `INFO`, `GET`, `SET`. Before `AUTH` a protected node answers `-NOAUTH`; an
 /// unknown command gets Redis's own `-ERR unknown command` reply.
 enum SimulatedRedisServer {
-    static func start(node: SimulatedNode, password: String?, clock: @escaping @Sendable () -> Double) async throws -> Listener {
+    /// - Parameter port: 0 for a free port; a node restarted in a drill comes back on its old one.
+    static func start(node: SimulatedNode, password: String?, port: Int = 0, clock: @escaping @Sendable () -> Double) async throws -> Listener {
         let runID = String((0..<40).map { _ in "0123456789abcdef".randomElement()! })
-        return try await Listener.start { RedisSession(node: node, password: password, runID: runID, clock: clock) }
+        return try await Listener.start(port: port) { RedisSession(node: node, password: password, runID: runID, clock: clock) }
     }
 }
 
@@ -41,7 +42,7 @@ private final class RedisSession: ChannelInboundHandler {
             pending.removeFirst(length)
             reply += answer(arguments)
         }
-        if !reply.isEmpty { context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: reply)), promise: nil) }
+        if !reply.isEmpty { node.deliver(reply, on: context) }
     }
 
     /// The first whole command in `bytes` (an array of bulk strings) and its length, or `nil` while incomplete.
