@@ -102,7 +102,7 @@ struct RingCommandLiveTests {
     @Test func readsAnHAProxyBackendLive() async throws {
         let haproxy = try Daemons.haproxy(backends: [
             HAProxyBackendSpec(
-                name: "be_cache", balance: "hdr(X-Key)", hashType: "consistent",
+                name: "be_cache", balance: "source", hashType: "consistent",
                 servers: [.init(name: "a", port: freeLoopbackPort(), weight: 2, checked: false), .init(name: "b", port: freeLoopbackPort(), id: 7, checked: false)])
         ])
         defer { haproxy.stop() }
@@ -112,5 +112,15 @@ struct RingCommandLiveTests {
         let nodes = try #require(document["nodes"] as? [[String: Any]])
         #expect(nodes.map { $0["hashedAs"] as? String } == ["id 1", "id 7"])
         #expect(nodes.map { $0["points"] as? Int } == [32, 16])
+    }
+
+    @Test func aRoundRobinBackendHasNoRing() async throws {
+        let haproxy = try Daemons.haproxy(backends: [
+            HAProxyBackendSpec(name: "be_rr", servers: [.init(name: "a", port: freeLoopbackPort(), checked: false)])
+        ])
+        defer { haproxy.stop() }
+        let result = try await RingsideBinary.run(["ring", "show", "--haproxy", haproxy.address, "--backend", "be_rr"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("backend 'be_rr' balances by roundrobin, not by a hash: it has no ring"))
     }
 }

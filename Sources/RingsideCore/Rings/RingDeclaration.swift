@@ -55,6 +55,15 @@ extension NutcrackerConfig.Pool {
 }
 
 extension HAProxyBackend {
+    /// Why this backend has no hash ring, when `show stat` names a balance algorithm that does not hash
+    /// (`roundrobin`, `static-rr`, `leastconn`, `first`, `random`); `nil` for hashing or unreported algorithms.
+    public var notHashedReason: String? {
+        guard let algorithm = algorithm?.lowercased(), ["roundrobin", "static-rr", "leastconn", "first", "random"].contains(algorithm) else {
+            return nil
+        }
+        return "backend '\(name)' balances by \(algorithm), not by a hash: it has no ring"
+    }
+
     /// The servers on this backend's consistent-hash ring, keyed by server id with the user weight, in service
     /// exactly when HAProxy would hash to them (`show servers state`; status text as a fallback).
     /// Backup servers form a separate tree HAProxy uses only when no active server is usable; they are left out.

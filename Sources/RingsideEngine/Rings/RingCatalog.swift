@@ -39,6 +39,7 @@ public enum RingCatalog {
                 let names = snapshot.backends.map(\.name).joined(separator: ", ")
                 throw RingError("HAProxy at \(address) has no backend '\(backendName)' (backends: \(names))")
             }
+            if let reason = backend.notHashedReason { throw RingError("HAProxy at \(address): \(reason)") }
             if let version = snapshot.version, !version.hasPrefix("2.") {
                 throw RingError("HAProxy \(version) at \(address): ringside's HAProxy ring model is verified on 2.x only (3.x changed hash keys)")
             }

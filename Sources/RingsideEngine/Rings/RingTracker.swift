@@ -79,6 +79,7 @@ public struct RingTracker: Sendable {
             guard let backend = haproxy.backends.first(where: { $0.name == backendName }) else {
                 return problem("HAProxy at \(address) has no backend '\(backendName)'")
             }
+            if let reason = backend.notHashedReason { return problem(reason) }
             definition = backend.ringDefinition(name: declaration.name, hashType: hashType)
             haproxyBackend = backend
         case .redisCluster:
