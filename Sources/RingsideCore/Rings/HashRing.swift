@@ -1,3 +1,5 @@
+import Synchronization
+
 /// One member as placed on a built ring.
 public struct RingNode: Sendable, Equatable {
     public var name: String
@@ -17,6 +19,9 @@ public struct HashRing: Sendable {
     public let nodes: [RingNode]
     public let keyHasher: KeyHasher
     let layout: RingLayout
+    /// The partition and ownership, computed on first use and kept: a screen redraws them every second, and a
+    /// 160,000-point ring takes milliseconds to partition.
+    let derived = DerivedRingFigures()
 
     public init(_ definition: RingDefinition) throws(RingError) {
         guard !definition.members.isEmpty else { throw RingError("ring '\(definition.name)' has no members") }
@@ -74,6 +79,12 @@ public struct HashRing: Sendable {
             return owner == RingPartition.unowned ? nil : Int(owner)
         }
     }
+}
+
+/// Figures derived from an immutable ring, filled in on first use (shared by copies of the ring).
+final class DerivedRingFigures: Sendable {
+    let partition = Mutex<RingPartition?>(nil)
+    let ownership = Mutex<RingOwnership?>(nil)
 }
 
 /// The searchable structure behind a ring.

@@ -42,7 +42,12 @@ public struct RingOwnership: Sendable, Equatable {
 }
 
 extension HashRing {
-    public var ownership: RingOwnership { ownership(of: partition) }
+    public var ownership: RingOwnership {
+        if let known = derived.ownership.withLock({ $0 }) { return known }
+        let computed = ownership(of: partition)
+        derived.ownership.withLock { $0 = computed }
+        return computed
+    }
 
     func ownership(of partition: RingPartition) -> RingOwnership {
         let spans = PartitionSpans(partition, members: nodes.count)

@@ -23,6 +23,13 @@ extension HashRing {
     /// The exact partition, derived from the sorted points by each scheme's lookup rule (§10 of the ring notes:
     /// successor rings own `(p_{k−1}, p_k]`; HAProxy splits every gap at its midpoint, ties to the earlier point).
     public var partition: RingPartition {
+        if let known = derived.partition.withLock({ $0 }) { return known }
+        let computed = computePartition()
+        derived.partition.withLock { $0 = computed }
+        return computed
+    }
+
+    private func computePartition() -> RingPartition {
         switch layout {
         case .empty: return .none
         case let .successor32(points): return ArcBuilder.successor(points, bits: 32)
