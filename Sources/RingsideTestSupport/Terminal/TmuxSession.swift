@@ -29,11 +29,15 @@ public final class TmuxSession {
             .write(to: script, atomically: true, encoding: .utf8)
         chmod(script.path, 0o755)
         // Under a loaded parallel test run `new-session` has been seen to fail silently, the program never started
-        // (no session, no exit status, no stderr). Starting the terminal is the harness's job: try again.
-        for _ in 0..<3 {
+        // (no session, no exit status, no stderr), even on a second try. Starting the terminal is the harness's
+        // job: give each attempt half a second to show a session, then start over on a fresh server.
+        for _ in 0..<6 {
             _ = tmux("new-session -d -s app -x \(width) -y \(height) \(Self.quote(script.path))")
-            if isRunning || FileManager.default.fileExists(atPath: status) { return }
-            usleep(100_000)
+            for _ in 0..<10 {
+                if isRunning || FileManager.default.fileExists(atPath: status) { return }
+                usleep(50_000)
+            }
+            _ = tmux("kill-server")
         }
     }
 
