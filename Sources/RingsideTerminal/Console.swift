@@ -52,7 +52,8 @@ public enum Console {
         clockFormat.dateFormat = "HH:mm:ss"
         let remoteRings = RemoteRingSources()
         var ringTracker = RingTracker(fleet: engine.fleet, remote: remoteRings)
-        remoteRings.start(ringTracker.declarations, every: .seconds(10), timeout: engine.fleet.polling.timeout)
+        // Redis Cluster rings are read from the first time the ring screen opens, not before.
+        var remoteRingsStarted = false
         defer { remoteRings.stop() }
         var planCache = PlanCache()
 
@@ -67,6 +68,10 @@ public enum Console {
             let snapshot = frozen ?? live
             let (width, height) = terminal.size
             // Rings are tracked only while their screen shows (a 1,000-node ring takes milliseconds to rebuild).
+            if state.screen == .rings && !remoteRingsStarted {
+                remoteRings.start(ringTracker.declarations, every: .seconds(10), timeout: engine.fleet.polling.timeout)
+                remoteRingsStarted = true
+            }
             let rings = state.screen == .rings ? ringTracker.update(snapshot) : []
             let context = RenderContext(
                 glyphs: terminal.unicode ? .unicode : .plain, clock: clockFormat.string(from: snapshot.takenAt),
