@@ -48,12 +48,18 @@ public enum FleetLoader {
         var policies: [String: [String: TwemproxyEjectionPolicy]] = [:]
         for endpoint in fleet.endpoints {
             guard let path = endpoint.nutcrackerConfigPath else { continue }
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw ConfigError(file: path, message: "the nutcracker config of '\(endpoint.name)' cannot be read")
-            }
-            let config = try NutcrackerConfig.parse(String(decoding: data, as: UTF8.self), file: path)
+            let config = try nutcrackerConfig(at: path, of: endpoint.name)
             policies[endpoint.name] = Dictionary(uniqueKeysWithValues: config.pools.map { ($0.name, $0.ejection) })
         }
         return policies
+    }
+
+    /// Reads and parses a nutcracker (twemproxy) YAML config; `balancer` names who refers to it, for the message.
+    public static func nutcrackerConfig(at path: String, of balancer: String? = nil) throws -> NutcrackerConfig {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read" : "does not exist"
+            throw ConfigError(file: path, message: "the nutcracker config\(balancer.map { " of '\($0)'" } ?? "") \(reason)")
+        }
+        return try NutcrackerConfig.parse(String(decoding: data, as: UTF8.self), file: path)
     }
 }

@@ -9,7 +9,7 @@ public enum RingCatalog {
         var rings = fleet.rings
         for balancer in fleet.balancers where balancer.kind == .twemproxy {
             guard let path = balancer.nutcrackerConfigPath else { continue }
-            for pool in try nutcrackerConfig(at: path).pools where pool.distribution == "ketama" {
+            for pool in try FleetLoader.nutcrackerConfig(at: path).pools where pool.distribution == "ketama" {
                 let source = RingDeclaration.Source.twemproxyPool(configPath: path, pool: pool.name)
                 guard !rings.contains(where: { $0.source == source }) else { continue }
                 rings.append(RingDeclaration(name: "\(balancer.name)/\(pool.name)", source: source, balancer: balancer.name))
@@ -26,11 +26,7 @@ public enum RingCatalog {
         case let .members(scheme, members):
             return RingDefinition(name: ring.name, scheme: scheme, members: members)
         case let .twemproxyPool(path, poolName):
-            let config = try nutcrackerConfig(at: path)
-            guard let pool = config.pool(named: poolName) else {
-                throw RingError("\(path) has no pool '\(poolName)' (pools: \(config.pools.map(\.name).joined(separator: ", ")))")
-            }
-            return try pool.ringDefinition(name: ring.name)
+            return try twemproxyPool(ring.name, path: path, pool: poolName)
         case let .haproxyBackend(address, backendName, hashType):
             let client = HAProxyClient(host: address.host, port: address.port, limits: limits)
             defer { Task { await client.close() } }
@@ -48,6 +44,15 @@ public enum RingCatalog {
             let auth = try credentials.map { RedisClient.Auth(username: $0.username, password: try secrets.secret($0.password)) }
             return try await redisCluster(ring.name, seed: address, auth: auth, limits: limits)
         }
+    }
+
+    /// A nutcracker pool's ring, read from its config file now (no connection needed).
+    static func twemproxyPool(_ name: String, path: String, pool poolName: String) throws -> RingDefinition {
+        let config = try FleetLoader.nutcrackerConfig(at: path)
+        guard let pool = config.pool(named: poolName) else {
+            throw RingError("\(path) has no pool '\(poolName)' (pools: \(config.pools.map(\.name).joined(separator: ", ")))")
+        }
+        return try pool.ringDefinition(name: name)
     }
 
     /// Masters from `CLUSTER SLOTS` on the seed node, each with its slots and its `DBSIZE`.
@@ -82,12 +87,5 @@ public enum RingCatalog {
         }
         guard !members.isEmpty else { throw RingError("the Redis Cluster at \(seed) has no slots assigned") }
         return RingDefinition(name: name, scheme: .redisCluster, members: members)
-    }
-
-    static func nutcrackerConfig(at path: String) throws -> NutcrackerConfig {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigError(file: path, message: FileManager.default.fileExists(atPath: path) ? "the nutcracker config cannot be read" : "the nutcracker config does not exist")
-        }
-        return try NutcrackerConfig.parse(String(decoding: data, as: UTF8.self), file: path)
     }
 }

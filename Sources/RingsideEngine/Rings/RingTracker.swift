@@ -38,16 +38,14 @@ public struct RingTracker: Sendable {
         do {
             declarations = try RingCatalog.rings(in: fleet)
         } catch {
+            // Only an unreadable nutcracker config gets here, and the console has already refused to start on it
+            // (`FleetLoader.ejectionPolicies`); keep the declared rings.
             declarations = fleet.rings
         }
         for declaration in declarations {
             guard case let .twemproxyPool(path, poolName) = declaration.source else { continue }
-            pools[declaration.name] = Result {
-                guard let pool = try RingCatalog.nutcrackerConfig(at: path).pool(named: poolName) else {
-                    throw RingError("\(path) has no pool '\(poolName)'")
-                }
-                return try pool.ringDefinition(name: declaration.name)
-            }.mapError { $0 as? RingError ?? RingError("\($0)") }
+            pools[declaration.name] = Result { try RingCatalog.twemproxyPool(declaration.name, path: path, pool: poolName) }
+                .mapError { $0 as? RingError ?? RingError("\($0)") }
         }
         self.declarations = declarations
         self.pools = pools

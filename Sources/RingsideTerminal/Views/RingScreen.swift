@@ -79,9 +79,7 @@ enum RingScreen {
         let loads = RingLoad.compare(ownership, loads: tracked.loads, hotSpotFactor: hotSpotFactor)
         let after = plan.map { Dictionary($0.after.ownership.nodes.map { ($0.name, $0.share) }, uniquingKeysWith: { first, _ in first }) }
         let columns = columns(width: canvas.width, planned: plan != nil)
-        var titles = columns.map { TableCell(text: $0.title, slot: .tableHeader) }
-        if let load = columns.firstIndex(where: { $0.title == "LOAD" }) { titles[load].text = tracked.loadUnit.isEmpty ? "LOAD" : "LOAD" }
-        canvas.drawRow(titles, columns: columns, y: rows.lowerBound, glyphs: context.glyphs)
+        canvas.drawRow(columns.map { TableCell(text: $0.title, slot: .tableHeader) }, columns: columns, y: rows.lowerBound, glyphs: context.glyphs)
         canvas.paint(.tableHeader, y: rows.lowerBound)
         let visible = rows.count - 2
         let selection = min(state.selection, max(0, ring.nodes.count - 1))

@@ -59,7 +59,7 @@ public struct RingPlan: Sendable {
                 betweenUntouchedNodes: !touched.isEmpty && !touched.contains(names[pair.from]) && !touched.contains(names[pair.to]))
         }
         flows.sort { ($0.fraction, $1.from, $1.to) > ($1.fraction, $0.from, $0.to) }
-        let bystanders = flows.filter(\.betweenUntouchedNodes).reduce(0) { $0 + $1.fraction }
+        let bystanders = Self.untouched(flows)
         if bystanders > 0 {
             notes.append(
                 String(format: "%.2f%% of the key space moves between nodes the change did not touch", bystanders * 100)
@@ -74,7 +74,9 @@ public struct RingPlan: Sendable {
     }
 
     /// Fraction of the key space moving between nodes no change named.
-    public var untouchedFraction: Double { flows.filter(\.betweenUntouchedNodes).reduce(0) { $0 + $1.fraction } }
+    public var untouchedFraction: Double { Self.untouched(flows) }
+
+    private static func untouched(_ flows: [Flow]) -> Double { flows.filter(\.betweenUntouchedNodes).reduce(0) { $0 + $1.fraction } }
 }
 
 extension RingScheme {
