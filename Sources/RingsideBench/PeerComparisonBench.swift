@@ -23,9 +23,9 @@ struct PeerComparisonBench: AsyncParsableCommand {
         print("ringside-bench peers: HAProxy \(haproxy.address) (2 backends, 10 servers), Redis \(redis.address)")
 
         let haproxyClient = HAProxyClient(host: "127.0.0.1", port: haproxy.port, limits: limits)
-        let ringsideHAProxy = try await cpuPerPoll(polls) { _ = try await haproxyClient.poll() }
+        let ringsideHAProxy = try await cpuPerPoll(polls) { _ = try await haproxyClient.poll().get() }
         let redisClient = RedisClient(host: "127.0.0.1", port: redis.port, limits: limits, auth: nil)
-        let ringsideRedis = try await cpuPerPoll(polls) { _ = try await redisClient.poll() }
+        let ringsideRedis = try await cpuPerPoll(polls) { _ = try await redisClient.poll().get() }
 
         let hatop = try TerminalChild(executable: "/usr/bin/hatop", arguments: ["-t", haproxy.address, "-i", "1"])
         let redisCLI = try ChildProcess(executable: "/usr/bin/redis-cli", arguments: ["-p", "\(redis.port)", "--stat", "-i", "1"], stdio: .discard)
@@ -45,8 +45,8 @@ struct PeerComparisonBench: AsyncParsableCommand {
         print("           hatop -t \(perRefresh(hatopStart, hatopEnd)) (show info + show stat, \(seconds) refreshes at -i 1)")
         print(String(format: "  Redis    ringside %.3f ms (PING + INFO, %d polls)", ringsideRedis * 1000, polls))
         print("           redis-cli --stat \(perRefresh(redisStart, redisEnd)) (INFO, \(seconds) refreshes at -i 1)")
-        await haproxyClient.close()
-        await redisClient.close()
+        try? await haproxyClient.close().get()
+        try? await redisClient.close().get()
     }
 
     private func cpuPerPoll(_ count: Int, _ poll: () async throws -> Void) async throws -> Double {

@@ -28,9 +28,9 @@ import Testing
     func memcachedCountsExactlyTheGeneratedHitsAndMisses(backend: Backend) async throws {
         let (port, keepAlive) = try await memcached(backend)
         let client = MemcachedClient(host: "127.0.0.1", port: port, limits: limits)
-        let before = try await client.poll()
+        let before = try await client.poll().get()
         try await CacheTraffic.memcached(port: port, hits: 70, misses: 30)
-        let after = try await client.poll()
+        let after = try await client.poll().get()
         guard case let .interval(interval) = CacheInterval.between(before, after) else { Issue.record("no interval"); return }
         #expect(interval.hits == 70 && interval.misses == 30)
         #expect(after.gauges.memoryLimitBytes == 64 << 20)
@@ -38,7 +38,7 @@ import Testing
         #expect(after.details["version"]?.hasPrefix("1.6") == true)
         #expect(after.details["item_size_max"] == "1048576")
         #expect(after.unavailable.isEmpty)
-        await client.close()
+        try? await client.close().get()
         withExtendedLifetime(keepAlive) {}
     }
 
@@ -46,10 +46,10 @@ import Testing
           arguments: Backend.allCases)
     func memcachedAnswersAnUnknownCommandWithError(backend: Backend) async throws {
         let (port, keepAlive) = try await memcached(backend)
-        let connection = try await WireConnection.connect(to: "127.0.0.1", port: port, limits: limits)
-        let reply = try await connection.exchange(Array("bogus\r\n".utf8), framing: MemcachedFraming.singleLine)
+        let connection = try await WireConnection.connect(to: "127.0.0.1", port: port, limits: limits).get()
+        let reply = try await connection.exchange(Array("bogus\r\n".utf8), framing: MemcachedFraming.singleLine).get()
         #expect(reply == [Array("ERROR\r\n".utf8)])
-        await connection.close()
+        try? await connection.close().get()
         withExtendedLifetime(keepAlive) {}
     }
 
@@ -70,16 +70,16 @@ import Testing
     func redisCountsExactlyTheGeneratedHitsAndMisses(backend: Backend) async throws {
         let (port, keepAlive) = try await redis(backend)
         let client = RedisClient(host: "127.0.0.1", port: port, limits: limits, auth: nil)
-        let before = try await client.poll()
+        let before = try await client.poll().get()
         try await CacheTraffic.redis(port: port, hits: 70, misses: 30)
-        let after = try await client.poll()
+        let after = try await client.poll().get()
         guard case let .interval(interval) = CacheInterval.between(before, after) else { Issue.record("no interval"); return }
         #expect(interval.hits == 70 && interval.misses == 30)
         #expect(after.gauges.items == 1)
         #expect(after.details["redis_version"]?.hasPrefix("7.") == true)
         #expect(after.details["role"] == "master")
         #expect(after.identity.instance?.count == 40)
-        await client.close()
+        try? await client.close().get()
         withExtendedLifetime(keepAlive) {}
     }
 
@@ -88,14 +88,14 @@ import Testing
     func redisAuthenticationAndUnknownCommandsAnswerAsRedisDoes(backend: Backend) async throws {
         let (port, keepAlive) = try await redis(backend, password: "s3cret")
         let good = RedisClient(host: "127.0.0.1", port: port, limits: limits, auth: .init(username: nil, password: "s3cret"))
-        #expect(try await good.poll().counters.hits != nil)
+        #expect(try await good.poll().get().counters.hits != nil)
         let missing = RedisClient(host: "127.0.0.1", port: port, limits: limits, auth: nil)
-        await #expect { try await missing.poll() } throws: { "\($0)".contains("NOAUTH Authentication required.") }
+        await #expect { try await missing.poll().get() } throws: { "\($0)".contains("NOAUTH Authentication required.") }
         let wrong = RedisClient(host: "127.0.0.1", port: port, limits: limits, auth: .init(username: nil, password: "nope"))
-        await #expect { try await wrong.poll() } throws: { "\($0)".contains("WRONGPASS invalid username-password pair") }
+        await #expect { try await wrong.poll().get() } throws: { "\($0)".contains("WRONGPASS invalid username-password pair") }
         let replies = try await CacheTraffic.redisCommands(port: port, [["AUTH", "s3cret"], ["FROBNICATE", "a"]])
         #expect(replies[1] == .error("ERR unknown command 'FROBNICATE', with args beginning with: 'a' "))
-        await good.close()
+        try? await good.close().get()
         withExtendedLifetime(keepAlive) {}
     }
 
@@ -117,17 +117,17 @@ import Testing
         let replies = try await client.commands([
             "set server be_app/app-2 state drain", "set server be_app/app-3 weight 5", "set server be_app/nope state drain",
             "set server be_app/app-1 weight 300",
-        ])
+        ]).get()
         #expect(replies[0] == .success("") && replies[1] == .success(""))
         #expect(replies[2] == .failure(.serverError("No such server.")))
         #expect(replies[3] == .failure(.serverError("Absolute weight can only be between 0 and 256 inclusive.")))
-        let app = try #require(try await client.poll().backends.first { $0.name == "be_app" }).servers
+        let app = try #require(try await client.poll().get().backends.first { $0.name == "be_app" }).servers
         #expect(app.map(\.name) == ["app-1", "app-2", "app-3", "app-4"])
         #expect(app.map(\.status.text) == ["no check", "DRAIN", "no check", "no check"])
         #expect(app.map { $0.runtime?.isUsable } == [true, false, true, true])
         #expect(app[2].userWeight == 5 && app[2].initialWeight == 1)
         #expect(app[3].initialWeight == 2)
-        await client.close()
+        try? await client.close().get()
         withExtendedLifetime(keepAlive) {}
     }
 
@@ -135,7 +135,7 @@ import Testing
         let nodes = [SimulatedNode(name: "mc-1", limitBytes: 1 << 20, pid: 1), SimulatedNode(name: "mc-2", limitBytes: 1 << 20, pid: 2)]
         nodes[0].state.withLock { $0.proxiedRequests = 42 }
         let server = try await SimulatedTwemproxyServer.start(pool: "demo", nodes: nodes, started: .now)
-        let snapshot = try await TwemproxyClient(host: "127.0.0.1", port: server.port, limits: limits).poll()
+        let snapshot = try await TwemproxyClient(host: "127.0.0.1", port: server.port, limits: limits).poll().get()
         #expect(snapshot.version == "0.5.0")
         #expect(snapshot.pools.map(\.name) == ["demo"])
         #expect(snapshot.pools[0].servers.map(\.name) == ["mc-1", "mc-2"])

@@ -10,9 +10,9 @@ struct LiveMemcachedClientTests {
     @Test func countsExactlyTheGeneratedHitsAndMisses() async throws {
         let memcached = try Daemons.memcached()
         let client = MemcachedClient(host: "127.0.0.1", port: memcached.port, limits: liveLimits)
-        let before = try await client.poll()
+        let before = try await client.poll().get()
         try await CacheTraffic.memcached(port: memcached.port, hits: 70, misses: 30)
-        let after = try await client.poll()
+        let after = try await client.poll().get()
         guard case let .interval(interval) = CacheInterval.between(before, after) else { Issue.record("no interval"); return }
         #expect(interval.hits == 70)
         #expect(interval.misses == 30)
@@ -20,7 +20,7 @@ struct LiveMemcachedClientTests {
         #expect(after.gauges.memoryLimitBytes == 64 << 20)
         #expect(after.details["version"]?.hasPrefix("1.6") == true)
         #expect(after.identity.instance == String(memcached.pid))
-        await client.close()
+        try? await client.close().get()
     }
 }
 
@@ -29,34 +29,34 @@ struct LiveRedisClientTests {
     @Test func countsExactlyTheGeneratedHitsAndMisses() async throws {
         let redis = try Daemons.redis()
         let client = RedisClient(host: "127.0.0.1", port: redis.port, limits: liveLimits, auth: nil)
-        let before = try await client.poll()
+        let before = try await client.poll().get()
         try await CacheTraffic.redis(port: redis.port, hits: 70, misses: 30)
-        let after = try await client.poll()
+        let after = try await client.poll().get()
         guard case let .interval(interval) = CacheInterval.between(before, after) else { Issue.record("no interval"); return }
         #expect(interval.hits == 70 && interval.misses == 30)
         #expect(after.gauges.items == 1)
         #expect(after.details["redis_version"] != nil)
-        await client.close()
+        try? await client.close().get()
     }
 
     @Test func authenticatesWithAPasswordAndWithAnACLUser() async throws {
         let redis = try Daemons.redis(password: "s3cret", aclUser: (name: "monitor", password: "m0nitor"))
         let withPassword = RedisClient(host: "127.0.0.1", port: redis.port, limits: liveLimits, auth: .init(username: nil, password: "s3cret"))
-        #expect(try await withPassword.poll().counters.hits != nil)
+        #expect(try await withPassword.poll().get().counters.hits != nil)
         let withUser = RedisClient(host: "127.0.0.1", port: redis.port, limits: liveLimits, auth: .init(username: "monitor", password: "m0nitor"))
-        #expect(try await withUser.poll().counters.hits != nil)
-        await withPassword.close()
-        await withUser.close()
+        #expect(try await withUser.poll().get().counters.hits != nil)
+        try? await withPassword.close().get()
+        try? await withUser.close().get()
     }
 
     @Test func wrongOrMissingPasswordIsAnAuthenticationFailure() async throws {
         let redis = try Daemons.redis(password: "s3cret")
         let wrong = RedisClient(host: "127.0.0.1", port: redis.port, limits: liveLimits, auth: .init(username: nil, password: "nope"))
-        await #expect { try await wrong.poll() } throws: { error in
+        await #expect { try await wrong.poll().get() } throws: { error in
             if case let WireError.authenticationFailed(text) = error { text.hasPrefix("WRONGPASS") } else { false }
         }
         let missing = RedisClient(host: "127.0.0.1", port: redis.port, limits: liveLimits, auth: nil)
-        await #expect { try await missing.poll() } throws: { error in
+        await #expect { try await missing.poll().get() } throws: { error in
             if case let WireError.authenticationFailed(text) = error { text.hasPrefix("NOAUTH") } else { false }
         }
     }
@@ -64,13 +64,13 @@ struct LiveRedisClientTests {
     @Test func renamedInfoDegradesTheFieldsNotTheNode() async throws {
         let redis = try Daemons.redis(extra: ["--rename-command", "INFO", "MYINFO"])
         let plain = RedisClient(host: "127.0.0.1", port: redis.port, limits: liveLimits, auth: nil)
-        let degraded = try await plain.poll()
+        let degraded = try await plain.poll().get()
         #expect(degraded.unavailable["INFO"]?.contains("unknown command") == true)
         #expect(degraded.counters.hits == nil)
         let aliased = RedisClient(host: "127.0.0.1", port: redis.port, limits: liveLimits, auth: nil, aliases: ["INFO": "MYINFO"])
-        #expect(try await aliased.poll().counters.hits != nil)
-        await plain.close()
-        await aliased.close()
+        #expect(try await aliased.poll().get().counters.hits != nil)
+        try? await plain.close().get()
+        try? await aliased.close().get()
     }
 }
 
@@ -96,23 +96,23 @@ struct LiveHAProxyClientTests {
         #expect(servers[1].weight == 5 && servers[1].initialWeight == 3)
         #expect(servers.map { $0.runtime?.isUsable } == [true, true, false, false, false])
         #expect(servers[2].checkStatus == "L4CON")
-        await client.close()
+        try? await client.close().get()
     }
 
     @Test func errorsQuoteWhatHAProxyAnswered() async throws {
         let haproxy = try Daemons.haproxy(backends: [HAProxyBackendSpec(name: "be", servers: [.init(name: "s1", port: freeLoopbackPort(), checked: false)])])
         let client = HAProxyClient(host: "127.0.0.1", port: haproxy.port, limits: liveLimits)
-        let replies = try await client.commands(["set server be/nope state drain", "get weight be/s1"])
+        let replies = try await client.commands(["set server be/nope state drain", "get weight be/s1"]).get()
         #expect(replies[0] == .failure(.serverError("No such server.")))
         #expect(replies[1] == .success("1 (initial 1)"))
-        await client.close()
+        try? await client.close().get()
     }
 
     /// Polls until the servers of the first backend satisfy `condition` (health checks take a moment).
     func pollUntil(_ client: HAProxyClient, _ condition: ([HAProxyServer]) -> Bool) async throws -> [HAProxyServer] {
         let deadline = ContinuousClock.now + .seconds(5)
         while true {
-            let servers = try await client.poll().backends.first?.servers ?? []
+            let servers = try await client.poll().get().backends.first?.servers ?? []
             if condition(servers) || ContinuousClock.now > deadline { return servers }
             try await Task.sleep(for: .milliseconds(50))
         }
@@ -124,7 +124,7 @@ struct LiveTwemproxyClientTests {
     @Test func readsPoolsAndNamedServers() async throws {
         let memcached = try Daemons.memcached()
         let (nutcracker, _, _) = try Daemons.nutcracker(servers: ["127.0.0.1:\(memcached.port):1 mc-a", "127.0.0.1:\(freeLoopbackPort()):1"])
-        let snapshot = try await TwemproxyClient(host: "127.0.0.1", port: nutcracker.port, limits: liveLimits).poll()
+        let snapshot = try await TwemproxyClient(host: "127.0.0.1", port: nutcracker.port, limits: liveLimits).poll().get()
         #expect(snapshot.version == "0.5.0")
         #expect(snapshot.pools.map(\.name) == ["alpha"])
         #expect(snapshot.pools[0].servers.map(\.name).contains("mc-a"))

@@ -42,32 +42,49 @@ import Testing
     }
 
     @Test func statsFixtureMapsToTheCoreSample() throws {
-        let stats = try MemcachedStats.parse(fixture("memcached-stats.txt"))
-        let settings = try MemcachedStats.parse(fixture("memcached-stats-settings.txt"))
-        #expect(stats.count >= 90)
-        let sample = MemcachedStats.sample(stats: stats, settings: settings, at: .now)
+        let reply = try fixture("memcached-stats.txt")
+        #expect(try MemcachedStats.parse(reply).count >= 90)
+        let sample = try MemcachedStats.sample(statsReply: reply, at: .now)
         #expect(sample.counters.hits == 7)
         #expect(sample.counters.misses == 3)
         #expect(sample.counters.gets == 10)
         #expect(sample.counters.sets == 1)
+        #expect(sample.counters.evictions == 0)
+        #expect(sample.counters.expirations == 0)
         #expect(sample.gauges.memoryLimitBytes == 64 << 20)
         #expect(sample.gauges.items == 1)
-        #expect(sample.identity.instance == stats["pid"])
-        #expect(sample.details["version"] == "1.6.18")
-        #expect(sample.details["item_size_max"] == "1048576")
-        #expect(sample.details["lru_crawler"] == "yes")
+        #expect(sample.identity.instance == (try MemcachedStats.parse(reply))["pid"])
+        #expect(sample.identity.uptimeSeconds == UInt64(try #require(try MemcachedStats.parse(reply)["uptime"])))
+        #expect(sample.details == ["version": "1.6.18"])
     }
 
-    @Test func pollsKeepOnlyTheFieldsTheSampleReads() throws {
-        let reply = try fixture("memcached-stats.txt")
-        let kept = try MemcachedStats.parse(reply, only: MemcachedStats.sampledFields)
-        #expect(kept.count < 30)
-        #expect(kept["rusage_user"] == nil)
-        let all = try MemcachedStats.parse(reply)
-        #expect(MemcachedStats.sample(stats: kept, settings: nil, at: .now).counters == MemcachedStats.sample(stats: all, settings: nil, at: .now).counters)
+    @Test func settingsAddTheLimitsWarmingNeeds() throws {
+        let settings = try MemcachedStats.parse(fixture("memcached-stats-settings.txt"))
+        let details = MemcachedStats.settingsDetails(settings)
+        #expect(details["item_size_max"] == "1048576")
+        #expect(details["lru_crawler"] == "yes")
+        #expect(details.count == 4)
+    }
+
+    /// Every counter the sample reads is found wherever it sits in the reply, and a field that is not a number
+    /// (or overflows) is left out rather than read as something else.
+    @Test func sampleReadsFieldsByNameNotByPosition() throws {
+        let reply = Array("STAT cmd_set 5\r\nSTAT rusage_user 0.5\r\nSTAT get_misses 18446744073709551616\r\nSTAT get_hits 42\r\nSTAT cas_hits 2\r\nEND\r\n".utf8)
+        let sample = try MemcachedStats.sample(statsReply: reply, at: .now)
+        #expect(sample.counters.hits == 42)
+        #expect(sample.counters.misses == nil)
+        #expect(sample.counters.sets == 5)
+        #expect(sample.counters.commands == 7)
+        #expect(sample.counters.evictions == nil)
     }
 
     @Test func errorReplyIsAServerError() {
         #expect(throws: WireError.serverError("ERROR")) { try MemcachedStats.parse(Array("ERROR\r\n".utf8)) }
+        #expect(throws: WireError.serverError("SERVER_ERROR out of memory")) {
+            try MemcachedStats.sample(statsReply: Array("SERVER_ERROR out of memory\r\n".utf8), at: .now)
+        }
+        #expect(throws: WireError.malformedReply("expected 'STAT name value', got '+OK'")) {
+            try MemcachedStats.sample(statsReply: Array("STAT pid 1\r\n+OK\r\n".utf8), at: .now)
+        }
     }
 }

@@ -3,57 +3,87 @@ import RingsideCore
 
 /// Polls one endpoint, on the event loop that owns its connection.
 ///
-/// The poller, its client's connection and the channel share one event loop, and the pause between polls is a
-/// timer of that loop: a poll never wakes another thread. With a thousand endpoints, cross-thread wake-ups
-/// (not the protocol work) were most of ringside's CPU.
-actor EndpointPoller {
+/// The poller, its client's connection and the channel share one event loop; a poll is a chain of futures and
+/// the pause between polls is a timer of that loop. No task, continuation or thread hop is involved per poll:
+/// with a thousand endpoints, those (not the protocol work) were most of ringside's CPU.
+final class EndpointPoller: Sendable {
+    /// What `record` is told after each poll; it returns the endpoint's consecutive failures so far.
+    typealias Recorder = @Sendable (Result<PollData, any Error>, Duration) -> Int
+
     /// The endpoint's position in the fleet.
     let index: Int
     let endpoint: Endpoint
     let source: any EndpointSource
     private let eventLoop: any EventLoop
+    private let schedule: NIOLoopBoundBox<Schedule>
 
-    nonisolated var unownedExecutor: UnownedSerialExecutor { eventLoop.executor.asUnownedSerialExecutor() }
+    /// The running loop's state; only touched on `eventLoop`.
+    private struct Schedule {
+        var running = false
+        var nextPoll: Scheduled<Void>?
+        var pollInFlight = false
+        /// Completed once a stopped loop has no poll in flight any more.
+        var stopped: EventLoopPromise<Void>?
+    }
 
     init(index: Int, endpoint: Endpoint, sources: EndpointSourceFactory, polling: PollSettings, eventLoop: any EventLoop) {
         self.index = index
         self.endpoint = endpoint
         self.eventLoop = eventLoop
         self.source = sources.source(for: endpoint, polling: polling, on: eventLoop)
+        schedule = NIOLoopBoundBox.makeBoxSendingValue(Schedule(), eventLoop: eventLoop)
     }
 
-    /// Polls once: what came back (or why nothing did) and how long it took.
-    func poll() async -> (outcome: Result<PollData, any Error>, latency: Duration) {
-        let clock = ContinuousClock()
-        let started = clock.now
-        do {
-            let data = try await source.poll()
-            return (.success(data), started.duration(to: clock.now))
-        } catch {
-            return (.failure(error), started.duration(to: clock.now))
+    /// Polls once and tells `completion`, on the endpoint's loop, what came back (or why nothing did) and how
+    /// long it took.
+    func poll(_ completion: @escaping @Sendable (Result<PollData, any Error>, Duration) -> Void) {
+        let started = NIODeadline.now()
+        source.poll { outcome in
+            completion(outcome, .nanoseconds((NIODeadline.now() - started).nanoseconds))
         }
     }
 
-    /// Polls until cancelled: at a steady cadence while healthy (no drift from poll latency), backing off from
-    /// now while failing. `record` publishes each outcome and returns the consecutive failures so far.
-    func run(polling: PollSettings, record: @Sendable (Result<PollData, any Error>, Duration) -> Int) async {
-        var next = NIODeadline.now()
-        while !Task.isCancelled {
-            let (outcome, latency) = await poll()
+    /// Polls until `stop()`: at a steady cadence while healthy (no drift from poll latency), backing off from
+    /// now while failing. `record` publishes each outcome, except that of a poll cut short by `stop()`.
+    func start(polling: PollSettings, record: @escaping Recorder) {
+        eventLoop.execute {
+            guard !self.schedule.value.running else { return }
+            self.schedule.value.running = true
+            self.cycle(due: .now(), polling: polling, record: record)
+        }
+    }
+
+    /// Stops the loop; the future completes once no poll of this loop is in flight.
+    func stop() -> EventLoopFuture<Void> {
+        eventLoop.flatSubmit {
+            self.schedule.value.running = false
+            self.schedule.value.nextPoll?.cancel()
+            self.schedule.value.nextPoll = nil
+            guard self.schedule.value.pollInFlight else { return self.eventLoop.makeSucceededVoidFuture() }
+            let stopped = self.schedule.value.stopped ?? self.eventLoop.makePromise()
+            self.schedule.value.stopped = stopped
+            return stopped.futureResult
+        }
+    }
+
+    private func cycle(due: NIODeadline, polling: PollSettings, record: @escaping Recorder) {
+        schedule.value.pollInFlight = true
+        poll { outcome, latency in
+            self.schedule.value.pollInFlight = false
+            // A poll cut short by stopping (its connection closed under it) says nothing about the endpoint.
+            guard self.schedule.value.running else {
+                self.schedule.value.stopped?.succeed()
+                self.schedule.value.stopped = nil
+                return
+            }
             let failures = record(outcome, latency)
             let now = NIODeadline.now()
-            next = failures > 1 ? now + .nanoseconds(polling.delay(afterConsecutiveFailures: failures).nanoseconds)
-                : max(next + .nanoseconds(polling.interval.nanoseconds), now)
-            await sleep(until: next)
-        }
-    }
-
-    private func sleep(until deadline: NIODeadline) async {
-        let scheduled = eventLoop.scheduleTask(deadline: deadline) {}
-        await withTaskCancellationHandler {
-            _ = try? await scheduled.futureResult.value()
-        } onCancel: {
-            scheduled.cancel()
+            let next = failures > 1
+                ? now + .nanoseconds(polling.delay(afterConsecutiveFailures: failures).nanoseconds)
+                : max(due + .nanoseconds(polling.interval.nanoseconds), now)
+            self.schedule.value.nextPoll = self.eventLoop.scheduleTask(deadline: next) {
+                self.cycle(due: next, polling: polling, record: record)
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 import DequeModule
 import Foundation
 import Logging
+import NIOCore
 import NIOPosix
 import RingsideCore
 import Synchronization
@@ -16,7 +17,6 @@ public final class PollEngine: Sendable {
     /// The only copy of every endpoint's state, mutated in place under the lock: a second copy would make each
     /// poll copy the whole history (copy-on-write), which dominated CPU with 1,000 endpoints.
     private let published: Mutex<Published>
-    private let tasks = Mutex<[Task<Void, Never>]>([])
     private let logger: Logger
 
     /// The newest events are kept; older ones fall off.
@@ -58,23 +58,25 @@ public final class PollEngine: Sendable {
 
     /// Polls every endpoint once, all at the same time, and returns when the last one answered or timed out.
     public func pollAllOnce() async {
-        await withTaskGroup(of: Void.self) { group in
-            for poller in pollers {
-                group.addTask { await self.poll(poller) }
+        let loop = MultiThreadedEventLoopGroup.singleton.any()
+        let polls = pollers.map { poller in
+            let done = loop.makePromise(of: Void.self)
+            poller.poll { outcome, latency in
+                _ = self.record(outcome, latency: latency, for: poller.index)
+                done.succeed()
             }
+            return done.futureResult
         }
+        try? await EventLoopFuture.andAllComplete(polls, on: loop).get()
     }
 
     /// Starts polling every endpoint on its own schedule (interval, or backoff while failing) until `stop()`.
     public func start() {
-        let started = pollers.map { poller in
-            Task { [polling = fleet.polling] in
-                await poller.run(polling: polling) { outcome, latency in
-                    self.record(outcome, latency: latency, for: poller.index)
-                }
+        for poller in pollers {
+            poller.start(polling: fleet.polling) { outcome, latency in
+                self.record(outcome, latency: latency, for: poller.index)
             }
         }
-        tasks.withLock { $0 += started }
     }
 
     /// How many polls have completed per endpoint since the engine started (for tests and benchmarks).
@@ -85,21 +87,12 @@ public final class PollEngine: Sendable {
     }
 
     public func stop() async {
-        let running = tasks.withLock { tasks in
-            defer { tasks = [] }
-            return tasks
-        }
-        for task in running { task.cancel() }
-        // Closing the connections first fails any poll in flight at once, so stopping never waits out a hung
-        // endpoint's deadline.
-        for poller in pollers { await poller.source.close() }
-        for task in running { await task.value }
-    }
-
-    @discardableResult
-    private func poll(_ poller: EndpointPoller) async -> Int {
-        let (outcome, latency) = await poller.poll()
-        return record(outcome, latency: latency, for: poller.index)
+        let loop = MultiThreadedEventLoopGroup.singleton.any()
+        let stopped = pollers.map { $0.stop() }
+        // Closing the connections fails any poll in flight at once, so stopping never waits out a hung endpoint's
+        // deadline.
+        try? await EventLoopFuture.andAllComplete(pollers.map { $0.source.close() }, on: loop).get()
+        try? await EventLoopFuture.andAllComplete(stopped, on: loop).get()
     }
 
     /// Applies a poll's outcome to the state of the endpoint at `index` and returns its consecutive failures.

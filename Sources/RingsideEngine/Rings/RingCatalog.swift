@@ -29,8 +29,8 @@ public enum RingCatalog {
             return try twemproxyPool(ring.name, path: path, pool: poolName)
         case let .haproxyBackend(address, backendName, hashType):
             let client = HAProxyClient(host: address.host, port: address.port, limits: limits)
-            defer { Task { await client.close() } }
-            let snapshot = try await client.poll()
+            defer { _ = client.close() }
+            let snapshot = try await client.poll().get()
             guard let backend = snapshot.backends.first(where: { $0.name == backendName }) else {
                 let names = snapshot.backends.map(\.name).joined(separator: ", ")
                 throw RingError("HAProxy at \(address) has no backend '\(backendName)' (backends: \(names))")
@@ -58,12 +58,11 @@ public enum RingCatalog {
     /// Masters from `CLUSTER SLOTS` on the seed node, each with its slots and its `DBSIZE`.
     static func redisCluster(_ name: String, seed: HostPort, auth: RedisClient.Auth?, limits: WireLimits) async throws -> RingDefinition {
         let client = RedisClient(host: seed.host, port: seed.port, limits: limits, auth: auth)
+        defer { _ = client.close() }
         let ranges: [ClusterSlotRange]
         do {
-            ranges = try ClusterSlots.parse(try await client.command(["CLUSTER", "SLOTS"]))
-            await client.close()
+            ranges = try ClusterSlots.parse(try await client.command(["CLUSTER", "SLOTS"]).get())
         } catch let error as WireError {
-            await client.close()
             if case let .serverError(message) = error, message.contains("cluster support disabled") {
                 throw RingError("\(seed) is not in cluster mode (\(message))")
             }
@@ -80,8 +79,8 @@ public enum RingCatalog {
             var keys: Int?
             if case let .success(address) = HostPort.parse(master) {
                 let node = RedisClient(host: address.host, port: address.port, limits: limits, auth: auth)
-                if case let .integer(count)? = try? await node.command(["DBSIZE"]) { keys = Int(count) }
-                await node.close()
+                if case let .integer(count)? = try? await node.command(["DBSIZE"]).get() { keys = Int(count) }
+                _ = node.close()
             }
             members.append(RingMember(name: master, address: master, slots: slots[master]!.sorted { $0.lowerBound < $1.lowerBound }, keys: keys))
         }

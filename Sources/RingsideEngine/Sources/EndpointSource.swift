@@ -10,10 +10,11 @@ public enum PollData: Sendable, Equatable {
     case twemproxy(TwemproxySnapshot)
 }
 
-/// Something that can be polled: one wire client behind a common face.
+/// Something that can be polled: one wire client behind a common face. `poll` calls back on the client's own
+/// event loop, so the poller goes on without leaving that loop (and without a future per layer).
 public protocol EndpointSource: Sendable {
-    func poll() async throws -> PollData
-    func close() async
+    func poll(_ completion: @escaping @Sendable (Result<PollData, any Error>) -> Void)
+    func close() -> EventLoopFuture<Void>
 }
 
 /// Builds the wire client for an endpoint, resolving its secret (environment variable or file) at start-up.
@@ -36,12 +37,12 @@ public struct EndpointSourceFactory: Sendable {
                 let auth = try endpoint.credentials.map { RedisClient.Auth(username: $0.username, password: try secret($0.password)) }
                 return RedisSource(client: RedisClient(host: host, port: port, limits: limits, auth: auth, aliases: endpoint.commandAliases, on: eventLoop))
             } catch {
-                return FailingSource(error: error)
+                return FailingSource(error: error, eventLoop: eventLoop)
             }
         case .haproxy:
             return HAProxySource(client: HAProxyClient(host: host, port: port, limits: limits, on: eventLoop))
         case .twemproxy:
-            return TwemproxySource(client: TwemproxyClient(host: host, port: port, limits: limits, on: eventLoop))
+            return TwemproxySource(client: TwemproxyClient(host: host, port: port, limits: limits, on: eventLoop), eventLoop: eventLoop)
         }
     }
 
@@ -64,31 +65,44 @@ public struct EndpointSourceFactory: Sendable {
 
 struct MemcachedSource: EndpointSource {
     let client: MemcachedClient
-    func poll() async throws -> PollData { .cache(try await client.poll()) }
-    func close() async { await client.close() }
+    func poll(_ completion: @escaping @Sendable (Result<PollData, any Error>) -> Void) {
+        client.poll().whenComplete { completion($0.map(PollData.cache)) }
+    }
+    func close() -> EventLoopFuture<Void> { client.close() }
 }
 
 struct RedisSource: EndpointSource {
     let client: RedisClient
-    func poll() async throws -> PollData { .cache(try await client.poll()) }
-    func close() async { await client.close() }
+    func poll(_ completion: @escaping @Sendable (Result<PollData, any Error>) -> Void) {
+        client.poll().whenComplete { completion($0.map(PollData.cache)) }
+    }
+    func close() -> EventLoopFuture<Void> { client.close() }
 }
 
 struct HAProxySource: EndpointSource {
     let client: HAProxyClient
-    func poll() async throws -> PollData { .haproxy(try await client.poll()) }
-    func close() async { await client.close() }
+    func poll(_ completion: @escaping @Sendable (Result<PollData, any Error>) -> Void) {
+        client.poll().whenComplete { completion($0.map(PollData.haproxy)) }
+    }
+    func close() -> EventLoopFuture<Void> { client.close() }
 }
 
+/// Each poll is its own connection, so there is nothing to close.
 struct TwemproxySource: EndpointSource {
     let client: TwemproxyClient
-    func poll() async throws -> PollData { .twemproxy(try await client.poll()) }
-    func close() async {}
+    let eventLoop: any EventLoop
+    func poll(_ completion: @escaping @Sendable (Result<PollData, any Error>) -> Void) {
+        client.poll().whenComplete { completion($0.map(PollData.twemproxy)) }
+    }
+    func close() -> EventLoopFuture<Void> { eventLoop.makeSucceededVoidFuture() }
 }
 
 /// An endpoint that cannot be polled as configured (its secret is missing): every poll reports why.
 struct FailingSource: EndpointSource {
     let error: any Error
-    func poll() async throws -> PollData { throw error }
-    func close() async {}
+    let eventLoop: any EventLoop
+    func poll(_ completion: @escaping @Sendable (Result<PollData, any Error>) -> Void) {
+        eventLoop.execute { completion(.failure(error)) }
+    }
+    func close() -> EventLoopFuture<Void> { eventLoop.makeSucceededVoidFuture() }
 }

@@ -10,14 +10,17 @@ public struct HAProxyClient: Sendable {
     /// - Parameter eventLoop: where the connection lives; give the caller's own loop to avoid thread hops.
     public init(host: String, port: Int, limits: WireLimits, on eventLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.next()) {
         connection = PersistentConnection(host: host, port: port, limits: limits, on: eventLoop) { connection in
-            _ = try await connection.exchange(Array("prompt\nset severity-output string\n".utf8), replies: 2, framing: HAProxyFraming.prompted)
+            connection.exchange(Array("prompt\nset severity-output string\n".utf8), replies: 2, framing: HAProxyFraming.prompted).map { _ in }
         }
     }
 
     /// `show info`, `show stat -1 6 -1` (backends and servers) and `show servers state`, pipelined.
     /// An operator-level socket that refuses `show servers state` still gives the rest.
-    public func poll() async throws -> HAProxySnapshot {
-        let replies = try await connection.exchange(Self.pollRequest, replies: 3, framing: HAProxyFraming.prompted)
+    public func poll() -> EventLoopFuture<HAProxySnapshot> {
+        connection.exchange(Self.pollRequest, replies: 3, framing: HAProxyFraming.prompted).flatMapThrowing(Self.snapshot(from:))
+    }
+
+    static func snapshot(from replies: [[UInt8]]) throws -> HAProxySnapshot {
         let info = HAProxyStatParser.info(fromShowInfo: try HAProxyFraming.body(of: replies[0]))
         let backends = try HAProxyStatParser.backends(fromShowStat: try HAProxyFraming.body(of: replies[1]))
         let runtime = try? HAProxyStatParser.runtimeStates(fromServersState: try HAProxyFraming.body(of: replies[2]))
@@ -27,14 +30,15 @@ public struct HAProxyClient: Sendable {
     private static let pollRequest = Array("show info\nshow stat -1 6 -1\nshow servers state\n".utf8)
 
     /// Sends commands in one write and returns each reply's text, or the error HAProxy answered for it.
-    public func commands(_ commands: [String]) async throws -> [Result<String, WireError>] {
+    public func commands(_ commands: [String]) -> EventLoopFuture<[Result<String, WireError>]> {
         precondition(commands.allSatisfy { !$0.contains("\n") }, "one command per line")
         let request = Array(commands.map { $0 + "\n" }.joined().utf8)
-        let replies = try await connection.exchange(request, replies: commands.count, framing: HAProxyFraming.prompted)
-        return replies.map { reply in
-            Result { try HAProxyFraming.text(of: reply) }.mapError { $0 as? WireError ?? .malformedReply("\($0)") }
+        return connection.exchange(request, replies: commands.count, framing: HAProxyFraming.prompted).map { replies in
+            replies.map { reply in
+                Result { try HAProxyFraming.text(of: reply) }.mapError { $0 as? WireError ?? .malformedReply("\($0)") }
+            }
         }
     }
 
-    public func close() async { await connection.close() }
+    public func close() -> EventLoopFuture<Void> { connection.close() }
 }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
 /// Where memcached text-protocol replies end. Lines end in `\r\n`; `VALUE` data blocks are skipped by their
 /// declared length, never searched, because a stored value may itself contain `END\r\n`.
 public enum MemcachedFraming {
@@ -17,12 +23,12 @@ public enum MemcachedFraming {
             guard let lineEnd = findCRLF(bytes, from: lineStart) else {
                 return looksLikeListing(bytes[lineStart...]) ? .incomplete(resumeAt: lineStart) : .invalid(describe(bytes[lineStart...]))
             }
-            let line = bytes[lineStart..<lineEnd]
             let next = lineEnd + 2
-            if ByteLines.hasPrefix(line, "STAT ") {
+            if isStatLine(bytes, at: lineStart, end: lineEnd) {
                 lineStart = next
                 continue
             }
+            let line = bytes[lineStart..<lineEnd]
             if line.elementsEqual("END".utf8) { return .complete(length: next) }
             if errorPrefixes.contains(where: { line.starts(with: $0.utf8) }) { return .complete(length: next) }
             if line.starts(with: "VALUE ".utf8) {
@@ -55,12 +61,22 @@ public enum MemcachedFraming {
     }
 
     private static func findCRLF(_ bytes: [UInt8], from start: Int) -> Int? {
-        var index = start
-        while index + 1 < bytes.count {
-            if bytes[index] == 13 && bytes[index + 1] == 10 { return index }
-            index += 1
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return nil }
+            var index = start
+            while index + 1 < buffer.count, let found = memchr(base + index, 13, buffer.count - index - 1) {
+                let position = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
+                if buffer[position + 1] == 10 { return position }
+                index = position + 1
+            }
+            return nil
         }
-        return nil
+    }
+
+    /// `STAT ` and something: most of a `stats` reply, so checked byte by byte before anything else.
+    private static func isStatLine(_ bytes: [UInt8], at start: Int, end: Int) -> Bool {
+        end - start > 5 && bytes[start] == 83 && bytes[start + 1] == 84 && bytes[start + 2] == 65 && bytes[start + 3] == 84
+            && bytes[start + 4] == 32
     }
 
     /// Whether a (possibly partial) line can still become one a listing reply contains.

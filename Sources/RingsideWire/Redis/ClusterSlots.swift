@@ -1,3 +1,4 @@
+import NIOCore
 import RingsideCore
 
 /// One range of `CLUSTER SLOTS`: the slots and the master serving them (`host:port`), with its node id.
@@ -33,7 +34,7 @@ public enum ClusterSlots {
 
 extension RedisClient {
     /// Sends one command and returns its reply (an error reply is returned, not thrown).
-    public func command(_ arguments: [String]) async throws -> RESPValue {
-        try Self.value(try await connection.exchange(RESP.command(arguments), framing: RESP.framing)[0])
+    public func command(_ arguments: [String]) -> EventLoopFuture<RESPValue> {
+        connection.exchange(RESP.command(arguments), framing: RESP.framing).flatMapThrowing { try Self.value($0[0]) }
     }
 }

@@ -24,11 +24,12 @@ public struct RedisClient: Sendable {
         on eventLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.next()
     ) {
         connection = PersistentConnection(host: host, port: port, limits: limits, on: eventLoop) { connection in
-            guard let auth else { return }
+            guard let auth else { return connection.eventLoop.makeSucceededVoidFuture() }
             let arguments = ["AUTH"] + (auth.username.map { [$0] } ?? []) + [auth.password]
-            let reply = try await connection.exchange(RESP.command(arguments), framing: RESP.framing)[0]
-            if case let .value(.error(message), _) = RESP.decode(reply) {
-                throw WireError.authenticationFailed(message)
+            return connection.exchange(RESP.command(arguments), framing: RESP.framing).flatMapThrowing { replies in
+                if case let .value(.error(message), _) = RESP.decode(replies[0]) {
+                    throw WireError.authenticationFailed(message)
+                }
             }
         }
         infoCommand = aliases["INFO"] ?? "INFO"
@@ -36,15 +37,20 @@ public struct RedisClient: Sendable {
 
     /// `PING` and `INFO`, pipelined. A refused `INFO` (renamed, blocked by a managed service or an ACL) leaves the
     /// node up with its fields marked unavailable; a missing password is an authentication failure.
-    public func poll() async throws -> CacheSample {
+    public func poll() -> EventLoopFuture<CacheSample> {
         let request = RESP.command(["PING"]) + RESP.command([infoCommand])
-        let replies = try await connection.exchange(request, replies: 2, framing: RESP.framing)
-        let ping = try Self.value(replies[0])
+        return connection.exchange(request, replies: 2, framing: RESP.framing).flatMapThrowing(Self.sample(fromPingAndInfo:))
+    }
+
+    public func close() -> EventLoopFuture<Void> { connection.close() }
+
+    static func sample(fromPingAndInfo replies: [[UInt8]]) throws -> CacheSample {
+        let ping = try value(replies[0])
         if case let .error(message) = ping {
             if message.hasPrefix("NOAUTH") || message.hasPrefix("WRONGPASS") { throw WireError.authenticationFailed(message) }
             throw WireError.serverError(message)
         }
-        switch try Self.value(replies[1]) {
+        switch try value(replies[1]) {
         case let .error(message):
             return CacheSample(takenAt: .now, unavailable: ["INFO": message])
         case let .bulk(info):
@@ -56,8 +62,6 @@ public struct RedisClient: Sendable {
             throw WireError.malformedReply("INFO did not answer with a string")
         }
     }
-
-    public func close() async { await connection.close() }
 
     static func value(_ reply: [UInt8]) throws -> RESPValue {
         guard case let .value(value, _) = RESP.decode(reply) else { throw WireError.malformedReply("undecodable RESP reply") }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
 /// Text protocols parsed as bytes. Splitting a `String` by `Character` runs Unicode grapheme breaking on
 /// every byte, which cost more than the whole network round trip when polling a thousand nodes.
 enum ByteLines {
@@ -15,6 +21,20 @@ enum ByteLines {
 
     static func string(_ bytes: ArraySlice<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
 
+    /// An unsigned decimal number, or nil for anything else (empty, a sign, a fraction, an overflow).
+    static func decimal(_ bytes: ArraySlice<UInt8>) -> UInt64? {
+        guard !bytes.isEmpty else { return nil }
+        var value: UInt64 = 0
+        for byte in bytes {
+            guard byte >= 48, byte <= 57 else { return nil }
+            let (times10, overflow) = value.multipliedReportingOverflow(by: 10)
+            let (sum, carry) = times10.addingReportingOverflow(UInt64(byte - 48))
+            guard !overflow, !carry else { return nil }
+            value = sum
+        }
+        return value
+    }
+
     static func hasPrefix(_ bytes: ArraySlice<UInt8>, _ prefix: StaticString) -> Bool {
         let count = prefix.utf8CodeUnitCount
         guard bytes.count >= count else { return false }
@@ -25,17 +45,30 @@ enum ByteLines {
 /// Field names matched against raw bytes, so the fields a poll does not use (most of a memcached `stats` or a
 /// Redis `INFO`) cost no String and no hashing.
 public struct FieldNames: Sendable {
-    private let byLength: [Int: [[UInt8]]]
+    private let names: [[UInt8]]
+    /// Positions in `names` of the names of each length.
+    private let positionsByLength: [[Int]]
     private let matchesDatabaseLines: Bool
 
     /// - Parameter databases: also match Redis keyspace lines (`db0`, `db1`, …).
     public init(_ names: [String], databases: Bool = false) {
-        byLength = Dictionary(grouping: names.map { Array($0.utf8) }, by: \.count)
+        self.names = names.map { Array($0.utf8) }
+        var positions = Array(repeating: [Int](), count: (self.names.map(\.count).max() ?? 0) + 1)
+        for (position, name) in self.names.enumerated() { positions[name.count].append(position) }
+        positionsByLength = positions
         matchesDatabaseLines = databases
     }
 
+    /// The position of `name` in the list given at creation, if it is one of them.
+    func index(of name: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard name.count < positionsByLength.count, let base = name.baseAddress else { return nil }
+        return positionsByLength[name.count].first { position in
+            names[position].withUnsafeBufferPointer { memcmp($0.baseAddress!, base, name.count) == 0 }
+        }
+    }
+
     func contains(_ name: ArraySlice<UInt8>) -> Bool {
-        if byLength[name.count]?.contains(where: { $0.elementsEqual(name) }) == true { return true }
+        if name.withUnsafeBufferPointer({ index(of: $0) }) != nil { return true }
         return matchesDatabaseLines && name.count > 2 && ByteLines.hasPrefix(name, "db")
             && name.dropFirst(2).allSatisfy { (48...57).contains($0) }
     }

@@ -22,15 +22,21 @@ public struct WireLimits: Sendable {
 
 /// One TCP connection to an endpoint, speaking request → framed replies. Non-blocking (SwiftNIO): thousands of
 /// connections share a couple of event-loop threads.
+///
+/// Every operation returns an `EventLoopFuture` completed on the connection's event loop: the poll path chains
+/// them without a task or a continuation per request, which with a thousand endpoints cost more CPU than the
+/// protocol work. Async callers take `.get()`.
 public struct WireConnection: Sendable {
     let channel: any Channel
     public let limits: WireLimits
 
+    public var eventLoop: any EventLoop { channel.eventLoop }
+
     /// Opens a connection, or fails with `WireError` (refused, timed out, …) within `limits.connectTimeout`.
     public static func connect(
-        to host: String, port: Int, limits: WireLimits, on group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
-    ) async throws -> WireConnection {
-        let bootstrap = ClientBootstrap(group: group)
+        to host: String, port: Int, limits: WireLimits, on eventLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.next()
+    ) -> EventLoopFuture<WireConnection> {
+        let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(.nanoseconds(limits.connectTimeout.nanoseconds))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             // Replies are small: one read per readiness event saves the read() that would only return EAGAIN.
@@ -40,19 +46,17 @@ public struct WireConnection: Sendable {
                     try channel.pipeline.syncOperations.addHandler(ReplyCollector(maxReplyBytes: limits.maxReplyBytes))
                 }
             }
-        do {
-            return WireConnection(channel: try await bootstrap.connect(host: host, port: port).value(), limits: limits)
-        } catch {
-            throw Self.classify(connectError: error, limits: limits)
-        }
+        return bootstrap.connect(host: host, port: port)
+            .map { WireConnection(channel: $0, limits: limits) }
+            .flatMapErrorThrowing { throw classify(connectError: $0, limits: limits) }
     }
 
     /// Connects and reads everything the server sends until it closes: for servers that speak first and hang up.
     public static func readUntilClose(
-        from host: String, port: Int, limits: WireLimits, on group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
-    ) async throws -> [UInt8] {
-        let promise = group.any().makePromise(of: [[UInt8]].self)
-        let bootstrap = ClientBootstrap(group: group)
+        from host: String, port: Int, limits: WireLimits, on eventLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.next()
+    ) -> EventLoopFuture<[UInt8]> {
+        let promise = eventLoop.makePromise(of: [[UInt8]].self)
+        let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(.nanoseconds(limits.connectTimeout.nanoseconds))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -62,17 +66,14 @@ public struct WireConnection: Sendable {
                     try channel.pipeline.syncOperations.addHandler(ReplyCollector(maxReplyBytes: limits.maxReplyBytes, awaiting: awaiting))
                 }
             }
-        do {
-            _ = try await bootstrap.connect(host: host, port: port).value()
-        } catch {
-            promise.fail(error)
-            throw classify(connectError: error, limits: limits)
+        bootstrap.connect(host: host, port: port).whenFailure { error in
+            promise.fail(classify(connectError: error, limits: limits))
         }
-        return try await promise.futureResult.value()[0]
+        return promise.futureResult.map { $0[0] }
     }
 
     /// Sends `request` and waits for `replies` framed replies, or fails within the request deadline.
-    public func exchange(_ request: [UInt8], replies: Int = 1, framing: ReplyFraming) async throws -> [[UInt8]] {
+    public func exchange(_ request: [UInt8], replies: Int = 1, framing: ReplyFraming) -> EventLoopFuture<[[UInt8]]> {
         let promise = channel.eventLoop.makePromise(of: [[UInt8]].self)
         let exchange = PendingExchange(
             request: channel.allocator.buffer(bytes: request), replyCount: replies, framing: framing,
@@ -80,13 +81,13 @@ public struct WireConnection: Sendable {
         channel.writeAndFlush(exchange).whenFailure { error in
             promise.fail(error as? WireError ?? WireError.connectionFailed("write failed: \(error)"))
         }
-        return try await promise.futureResult.value()
+        return promise.futureResult
     }
 
     public var isActive: Bool { channel.isActive }
 
-    public func close() async {
-        try? await channel.close()
+    public func close() -> EventLoopFuture<Void> {
+        channel.close().recover { _ in }
     }
 
     private static func classify(connectError error: any Error, limits: WireLimits) -> WireError {

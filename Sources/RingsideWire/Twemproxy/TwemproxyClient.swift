@@ -16,7 +16,7 @@ public struct TwemproxyClient: Sendable {
         self.eventLoop = eventLoop
     }
 
-    public func poll() async throws -> TwemproxySnapshot {
-        try TwemproxyStatsParser.parse(try await WireConnection.readUntilClose(from: host, port: port, limits: limits, on: eventLoop))
+    public func poll() -> EventLoopFuture<TwemproxySnapshot> {
+        WireConnection.readUntilClose(from: host, port: port, limits: limits, on: eventLoop).flatMapThrowing(TwemproxyStatsParser.parse)
     }
 }
