@@ -39,7 +39,9 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings),
-        .target(name: "RingsideWire", dependencies: ["RingsideCore"] + nio, swiftSettings: swiftSettings),
+        .target(
+            name: "RingsideWire", dependencies: ["RingsideCore", .product(name: "DequeModule", package: "swift-collections")] + nio,
+            swiftSettings: swiftSettings),
         .target(
             name: "RingsideEngine",
             dependencies: ["RingsideCore", "RingsideWire", .product(name: "Logging", package: "swift-log")] + nio,

@@ -66,7 +66,7 @@ public struct EndpointSourceFactory: Sendable {
 struct MemcachedSource: EndpointSource {
     let client: MemcachedClient
     func poll(_ completion: @escaping @Sendable (Result<PollData, any Error>) -> Void) {
-        client.poll().whenComplete { completion($0.map(PollData.cache)) }
+        client.poll { completion($0.map(PollData.cache)) }
     }
     func close() -> EventLoopFuture<Void> { client.close() }
 }
@@ -74,7 +74,7 @@ struct MemcachedSource: EndpointSource {
 struct RedisSource: EndpointSource {
     let client: RedisClient
     func poll(_ completion: @escaping @Sendable (Result<PollData, any Error>) -> Void) {
-        client.poll().whenComplete { completion($0.map(PollData.cache)) }
+        client.poll { completion($0.map(PollData.cache)) }
     }
     func close() -> EventLoopFuture<Void> { client.close() }
 }
@@ -82,7 +82,7 @@ struct RedisSource: EndpointSource {
 struct HAProxySource: EndpointSource {
     let client: HAProxyClient
     func poll(_ completion: @escaping @Sendable (Result<PollData, any Error>) -> Void) {
-        client.poll().whenComplete { completion($0.map(PollData.haproxy)) }
+        client.poll { completion($0.map(PollData.haproxy)) }
     }
     func close() -> EventLoopFuture<Void> { client.close() }
 }

@@ -16,9 +16,13 @@ public struct HAProxyClient: Sendable {
 
     /// `show info`, `show stat -1 6 -1` (backends and servers) and `show servers state`, pipelined.
     /// An operator-level socket that refuses `show servers state` still gives the rest.
-    public func poll() -> EventLoopFuture<HAProxySnapshot> {
-        connection.exchange(Self.pollRequest, replies: 3, framing: HAProxyFraming.prompted).flatMapThrowing(Self.snapshot(from:))
+    public func poll(then completion: @escaping Completion<HAProxySnapshot>) {
+        connection.exchange(Self.pollRequest, replies: 3, framing: HAProxyFraming.prompted) { replies in
+            completion(Result { try Self.snapshot(from: replies.get()) })
+        }
     }
+
+    public func poll() -> EventLoopFuture<HAProxySnapshot> { connection.eventLoop.future(of: poll(then:)) }
 
     static func snapshot(from replies: [[UInt8]]) throws -> HAProxySnapshot {
         let info = HAProxyStatParser.info(fromShowInfo: try HAProxyFraming.body(of: replies[0]))

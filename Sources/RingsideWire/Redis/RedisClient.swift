@@ -37,10 +37,14 @@ public struct RedisClient: Sendable {
 
     /// `PING` and `INFO`, pipelined. A refused `INFO` (renamed, blocked by a managed service or an ACL) leaves the
     /// node up with its fields marked unavailable; a missing password is an authentication failure.
-    public func poll() -> EventLoopFuture<CacheSample> {
+    public func poll(then completion: @escaping Completion<CacheSample>) {
         let request = RESP.command(["PING"]) + RESP.command([infoCommand])
-        return connection.exchange(request, replies: 2, framing: RESP.framing).flatMapThrowing(Self.sample(fromPingAndInfo:))
+        connection.exchange(request, replies: 2, framing: RESP.framing) { replies in
+            completion(Result { try Self.sample(fromPingAndInfo: replies.get()) })
+        }
     }
+
+    public func poll() -> EventLoopFuture<CacheSample> { connection.eventLoop.future(of: poll(then:)) }
 
     public func close() -> EventLoopFuture<Void> { connection.close() }
 

@@ -1,3 +1,4 @@
+import DequeModule
 import NIOCore
 
 /// Keeps one connection to an endpoint open across polls, reconnecting on demand.
@@ -7,8 +8,8 @@ import NIOCore
 /// is retried once on a fresh connection instead of reporting the endpoint down. Requests are sent one after
 /// another: one asked while another is in flight (the console's "poll now" during a scheduled poll) waits its turn.
 ///
-/// All state lives on one event loop, the one that owns the channel, and every result is a future completed
-/// there: a poll never changes threads.
+/// All state lives on one event loop, the one that owns the channel, and every outcome is reported there: a
+/// poll never changes threads.
 public final class PersistentConnection: Sendable {
     public typealias Handshake = @Sendable (WireConnection) -> EventLoopFuture<Void>
 
@@ -21,8 +22,9 @@ public final class PersistentConnection: Sendable {
 
     private struct State {
         var connection: WireConnection?
-        /// The newest request's result while it is pending: the next request waits for it.
-        var pending: EventLoopFuture<[[UInt8]]>?
+        var busy = false
+        /// Requests asked for while another was in flight, in order.
+        var waiting: Deque<() -> Void> = []
     }
 
     /// - Parameter handshake: run on every new connection before the first request (AUTH, prompt mode, …).
@@ -35,22 +37,26 @@ public final class PersistentConnection: Sendable {
         state = NIOLoopBoundBox.makeBoxSendingValue(State(), eventLoop: eventLoop)
     }
 
-    public func exchange(_ request: [UInt8], replies: Int = 1, framing: ReplyFraming) -> EventLoopFuture<[[UInt8]]> {
+    public func exchange(_ request: [UInt8], replies: Int = 1, framing: ReplyFraming, then completion: @escaping Completion<[[UInt8]]>) {
         guard eventLoop.inEventLoop else {
-            return eventLoop.flatSubmit { self.exchange(request, replies: replies, framing: framing) }
+            return eventLoop.execute { self.exchange(request, replies: replies, framing: framing, then: completion) }
         }
-        let promise = eventLoop.makePromise(of: [[UInt8]].self)
-        let result = promise.futureResult
-        if let previous = state.value.pending {
-            previous.whenComplete { _ in self.send(request, replies: replies, framing: framing, to: promise) }
+        let start = {
+            self.send(request, replies: replies, framing: framing) { result in
+                completion(result)
+                self.startNextWaiting()
+            }
+        }
+        if state.value.busy {
+            state.value.waiting.append(start)
         } else {
-            send(request, replies: replies, framing: framing, to: promise)
+            state.value.busy = true
+            start()
         }
-        state.value.pending = result
-        result.whenComplete { _ in
-            if self.state.value.pending === result { self.state.value.pending = nil }
-        }
-        return result
+    }
+
+    public func exchange(_ request: [UInt8], replies: Int = 1, framing: ReplyFraming) -> EventLoopFuture<[[UInt8]]> {
+        eventLoop.future { exchange(request, replies: replies, framing: framing, then: $0) }
     }
 
     public func close() -> EventLoopFuture<Void> {
@@ -58,28 +64,42 @@ public final class PersistentConnection: Sendable {
         return drop()
     }
 
-    /// Sends on the open connection, or on a new one; a reused connection found closed is replaced once.
-    private func send(_ request: [UInt8], replies: Int, framing: ReplyFraming, to promise: EventLoopPromise<[[UInt8]]>) {
-        guard let connection = state.value.connection, connection.isActive else {
-            sendOnNewConnection(request, replies: replies, framing: framing, to: promise)
-            return
+    private func startNextWaiting() {
+        if state.value.waiting.isEmpty {
+            state.value.busy = false
+        } else {
+            state.value.waiting.removeFirst()()
         }
-        connection.exchange(request, replies: replies, framing: framing).whenComplete { result in
-            guard case let .failure(error) = result else { return promise.completeWith(result) }
+    }
+
+    /// Sends on the open connection, or on a new one; a reused connection found closed is replaced once.
+    private func send(_ request: [UInt8], replies: Int, framing: ReplyFraming, then completion: @escaping Completion<[[UInt8]]>) {
+        guard let connection = state.value.connection, connection.isActive else {
+            return sendOnNewConnection(request, replies: replies, framing: framing, then: completion)
+        }
+        connection.exchange(request, replies: replies, framing: framing) { result in
+            guard case let .failure(error) = result else { return completion(result) }
             _ = self.drop()
             if case WireError.closedMidReply(receivedBytes: 0) = error {
-                self.sendOnNewConnection(request, replies: replies, framing: framing, to: promise)
+                self.sendOnNewConnection(request, replies: replies, framing: framing, then: completion)
             } else {
-                promise.fail(error)
+                completion(result)
             }
         }
     }
 
-    private func sendOnNewConnection(_ request: [UInt8], replies: Int, framing: ReplyFraming, to promise: EventLoopPromise<[[UInt8]]>) {
+    private func sendOnNewConnection(_ request: [UInt8], replies: Int, framing: ReplyFraming, then completion: @escaping Completion<[[UInt8]]>) {
         _ = drop()
-        connect().flatMap { $0.exchange(request, replies: replies, framing: framing) }.whenComplete { result in
-            if case .failure = result { _ = self.drop() }
-            promise.completeWith(result)
+        connect().whenComplete { connected in
+            switch connected {
+            case let .success(connection):
+                connection.exchange(request, replies: replies, framing: framing) { result in
+                    if case .failure = result { _ = self.drop() }
+                    completion(result)
+                }
+            case let .failure(error):
+                completion(.failure(error))
+            }
         }
     }
 

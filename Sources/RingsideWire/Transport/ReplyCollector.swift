@@ -4,12 +4,12 @@ import Glibc
 import NIOCore
 
 /// A request in flight: the bytes to send, how many replies to expect, how they end, and whom to tell.
-struct PendingExchange {
+struct PendingExchange: Sendable {
     var request: ByteBuffer
     var replyCount: Int
     var framing: ReplyFraming
     var deadline: TimeAmount
-    var promise: EventLoopPromise<[[UInt8]]>
+    var completion: Completion<[[UInt8]]>
 }
 
 /// Collects the replies of one exchange at a time on a connection: frames them with the protocol's pure framer,
@@ -41,7 +41,13 @@ final class ReplyCollector: ChannelDuplexHandler {
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let exchange = unwrapOutboundIn(data)
         guard pending == nil else {
-            exchange.promise.fail(WireError.connectionFailed("a request is already in flight on this connection"))
+            exchange.completion(.failure(WireError.connectionFailed("a request is already in flight on this connection")))
+            promise?.succeed()
+            return
+        }
+        guard context.channel.isActive else {
+            // A write on a closed channel fails only its write promise, which the exchange does not wait on.
+            exchange.completion(.failure(WireError.closedMidReply(receivedBytes: 0)))
             promise?.succeed()
             return
         }
@@ -61,7 +67,12 @@ final class ReplyCollector: ChannelDuplexHandler {
             finish(context: context, with: .failure(WireError.replyTooLarge(limit: maxReplyBytes)), close: true)
             return
         }
-        buffer.withUnsafeReadableBytes { received.append(contentsOf: $0) }
+        if received.isEmpty {
+            // Most replies arrive in one read: one allocation of the right size, not a series of doublings.
+            received = Array(buffer.readableBytesView)
+        } else {
+            buffer.withUnsafeReadableBytes { received.append(contentsOf: $0) }
+        }
         guard case let .scanned(scan) = exchange.framing else { return }
         while pending != nil {
             switch scan(received, resumeAt) {
@@ -122,6 +133,6 @@ final class ReplyCollector: ChannelDuplexHandler {
         deadlineTask = nil
         received = []
         if close { context.close(promise: nil) }
-        exchange.promise.completeWith(result.mapError { $0 as any Error })
+        exchange.completion(result.mapError { $0 as any Error })
     }
 }

@@ -23,9 +23,9 @@ public struct WireLimits: Sendable {
 /// One TCP connection to an endpoint, speaking request → framed replies. Non-blocking (SwiftNIO): thousands of
 /// connections share a couple of event-loop threads.
 ///
-/// Every operation returns an `EventLoopFuture` completed on the connection's event loop: the poll path chains
-/// them without a task or a continuation per request, which with a thousand endpoints cost more CPU than the
-/// protocol work. Async callers take `.get()`.
+/// Everything completes on the connection's event loop, by a callback or a future: the poll path chains them
+/// without a task or a continuation per request, which with a thousand endpoints cost more CPU than the protocol
+/// work. Async callers take the future's `.get()`.
 public struct WireConnection: Sendable {
     let channel: any Channel
     public let limits: WireLimits
@@ -62,7 +62,7 @@ public struct WireConnection: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let awaiting = PendingExchange(
                         request: channel.allocator.buffer(capacity: 0), replyCount: 1, framing: .untilClose,
-                        deadline: .nanoseconds(limits.requestTimeout.nanoseconds), promise: promise)
+                        deadline: .nanoseconds(limits.requestTimeout.nanoseconds), completion: { promise.completeWith($0) })
                     try channel.pipeline.syncOperations.addHandler(ReplyCollector(maxReplyBytes: limits.maxReplyBytes, awaiting: awaiting))
                 }
             }
@@ -72,16 +72,18 @@ public struct WireConnection: Sendable {
         return promise.futureResult.map { $0[0] }
     }
 
-    /// Sends `request` and waits for `replies` framed replies, or fails within the request deadline.
-    public func exchange(_ request: [UInt8], replies: Int = 1, framing: ReplyFraming) -> EventLoopFuture<[[UInt8]]> {
-        let promise = channel.eventLoop.makePromise(of: [[UInt8]].self)
+    /// Sends `request` and calls `completion` with `replies` framed replies, or with why not within the request
+    /// deadline.
+    public func exchange(_ request: [UInt8], replies: Int = 1, framing: ReplyFraming, then completion: @escaping Completion<[[UInt8]]>) {
         let exchange = PendingExchange(
             request: channel.allocator.buffer(bytes: request), replyCount: replies, framing: framing,
-            deadline: .nanoseconds(limits.requestTimeout.nanoseconds), promise: promise)
-        channel.writeAndFlush(exchange).whenFailure { error in
-            promise.fail(error as? WireError ?? WireError.connectionFailed("write failed: \(error)"))
-        }
-        return promise.futureResult
+            deadline: .nanoseconds(limits.requestTimeout.nanoseconds), completion: completion)
+        // No write promise: a failed write closes the channel, and the collector then fails the exchange.
+        channel.writeAndFlush(exchange, promise: nil)
+    }
+
+    public func exchange(_ request: [UInt8], replies: Int = 1, framing: ReplyFraming) -> EventLoopFuture<[[UInt8]]> {
+        eventLoop.future { exchange(request, replies: replies, framing: framing, then: $0) }
     }
 
     public var isActive: Bool { channel.isActive }
