@@ -25,7 +25,10 @@ final class ReplyCollector: ChannelDuplexHandler {
     private var received: [UInt8] = []
     private var resumeAt = 0
     private var replies: [[UInt8]] = []
-    private var deadlineTask: Scheduled<Void>?
+    /// Bumped when an exchange starts and when it ends, so a deadline that comes due after its exchange ended is
+    /// recognised and ignored (deadlines are coalesced timers, never cancelled).
+    private var generation = 0
+    private var timers: CoalescedTimers?
 
     /// - Parameter awaiting: an exchange already waiting when the connection opens, for servers that speak
     ///   first and close (twemproxy's stats port sends its document before any request could be written).
@@ -121,16 +124,20 @@ final class ReplyCollector: ChannelDuplexHandler {
     }
 
     private func scheduleDeadline(_ deadline: TimeAmount, context: ChannelHandlerContext) {
-        deadlineTask = context.eventLoop.assumeIsolated().scheduleTask(in: deadline) { [weak self] in
-            self?.finish(context: context, with: .failure(WireError.replyTimeout(.nanoseconds(deadline.nanoseconds))), close: true)
+        generation += 1
+        let exchange = generation
+        let timers = self.timers ?? CoalescedTimers.on(context.eventLoop)
+        self.timers = timers
+        timers.schedule(at: .now() + deadline) { [weak self] in
+            guard let self, self.generation == exchange else { return }
+            self.finish(context: context, with: .failure(WireError.replyTimeout(.nanoseconds(deadline.nanoseconds))), close: true)
         }
     }
 
     private func finish(context: ChannelHandlerContext, with result: Result<[[UInt8]], WireError>, close: Bool) {
         guard let exchange = pending else { return }
         pending = nil
-        deadlineTask?.cancel()
-        deadlineTask = nil
+        generation += 1  // its deadline, still to come, is now stale
         received = []
         if close { context.close(promise: nil) }
         exchange.completion(result.mapError { $0 as any Error })
