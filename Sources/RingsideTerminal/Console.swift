@@ -42,7 +42,7 @@ public enum Console {
         defer { terminal.close() }
         engine.start()
         var state = ConsoleState(readOnly: options.readOnly, sourceBadge: options.sourceBadge)
-        var fleetHitRatios = BoundedSeries(capacity: 600)
+        var fleetHitRatios = BoundedSeries<Double?>(capacity: 600)
         var lastRecorded = Date.distantPast
         var frozen: FleetSnapshot?
         var lastFrame: Canvas?

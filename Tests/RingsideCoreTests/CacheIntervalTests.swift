@@ -65,18 +65,20 @@ import Testing
 
 @Suite struct HistoryAndPollingTests {
     @Test func seriesDropsTheOldestWhenFull() {
-        var series = BoundedSeries(capacity: 3)
+        var series = BoundedSeries<Double?>(capacity: 3)
         for value in [1.0, 2, nil, 4] { series.append(value) }
         #expect(Array(series.values) == [2, nil, 4])
         #expect(series.last == 4)
     }
 
-    @Test func defaultHistoryHoldsAnHourAtOneSecond() {
+    @Test func defaultHistoryHoldsAnHourAtOneSecond() throws {
         var history = NodeHistory()
         for _ in 0..<4000 { history.record(interval: CacheInterval(seconds: 1, hits: 1, misses: 1), gauges: nil, latency: .milliseconds(1)) }
-        #expect(history.hitRatio.values.count == 3600)
-        #expect(history.hitRatio.last == 0.5)
-        #expect(history.memoryFraction.last == nil)
+        #expect(history.points.values.count == 3600)
+        #expect(history.latest?.hitRatio == 0.5)
+        // Kept as Float: seven significant digits.
+        #expect(abs(try #require(history.latest?.latencySeconds) - 0.001) < 1e-9)
+        #expect(history.latest?.memoryFraction == nil)
     }
 
     @Test func backoffDoublesFromTheSecondFailureAndIsCapped() {

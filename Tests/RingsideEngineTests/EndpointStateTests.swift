@@ -15,7 +15,7 @@ import Testing
             gauges: CacheGauges(memoryUsedBytes: 10, memoryLimitBytes: 100), identity: ProcessIdentity(uptimeSeconds: 100, instance: instance)))
     }
 
-    @Test func firstPollHasNoIntervalSecondHasOne() {
+    @Test func firstPollHasNoIntervalSecondHasOne() throws {
         var state = EndpointState(endpoint: node)
         let first = state.record(sample(0, hits: 100, misses: 100), latency: .milliseconds(1), at: Date(), thresholds: thresholds)
         #expect(state.health == .up)
@@ -23,8 +23,9 @@ import Testing
         #expect(first.map(\.message) == ["first poll: UP"])
         _ = state.record(sample(1, hits: 170, misses: 130), latency: .milliseconds(1), at: Date(), thresholds: thresholds)
         #expect(state.interval?.hitRatio == 0.7)
-        #expect(state.history.hitRatio.last == 0.7)
-        #expect(state.history.memoryFraction.last == 0.1)
+        // History keeps Float: seven significant digits.
+        #expect(abs(try #require(state.history.latest?.hitRatio) - 0.7) < 1e-6)
+        #expect(abs(try #require(state.history.latest?.memoryFraction) - 0.1) < 1e-6)
     }
 
     @Test func slowAnswersAreSlowNotUp() {
@@ -55,7 +56,7 @@ import Testing
         #expect(state.interval == nil)
         #expect(events.map(\.kind) == [.countersReset])
         #expect(events.first?.message == "restarted (instance 1 → 2)")
-        #expect(state.history.hitRatio.last == nil)
+        #expect(state.history.latest?.hitRatio == nil)
     }
 
     @Test(arguments: [

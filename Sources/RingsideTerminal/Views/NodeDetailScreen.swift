@@ -19,15 +19,15 @@ enum NodeDetailScreen {
         let history = node.history
         // The window in polls; every chart column covers an equal share of it.
         let polls = max(1, Int((Double(span.rawValue) / snapshot.fleet.polling.interval.secondsDouble).rounded()))
-        func window(_ series: BoundedSeries) -> [Double?] { Array(series.values.suffix(polls)) }
-        let ops = ChartWindow.means(window(history.opsPerSecond), columns: chartWidth)
-        let evictions = ChartWindow.means(window(history.evictionsPerSecond), columns: chartWidth)
+        func window(_ metric: KeyPath<NodeHistory.Point, Double?>) -> [Double?] { history.recent(metric, polls: polls) }
+        let ops = ChartWindow.means(window(\.opsPerSecond), columns: chartWidth)
+        let evictions = ChartWindow.means(window(\.evictionsPerSecond), columns: chartWidth)
         let charts: [(String, [Double?], String)] = [
-            ("hit ratio", ChartWindow.hitRatios(window(history.hitRatio), reads: window(history.reads), columns: chartWidth),
+            ("hit ratio", ChartWindow.hitRatios(window(\.hitRatio), reads: window(\.reads), columns: chartWidth),
              Format.percent(node.interval?.hitRatio)),
             ("ops/s", normalised(ops), Format.rate(node.interval?.opsPerSecond)),
             ("evictions/s", normalised(evictions), Format.rate(node.interval?.evictionsPerSecond)),
-            ("memory", ChartWindow.means(window(history.memoryFraction), columns: chartWidth), Format.percent(node.cacheSample?.gauges.memoryFraction)),
+            ("memory", ChartWindow.means(window(\.memoryFraction), columns: chartWidth), Format.percent(node.cacheSample?.gauges.memoryFraction)),
         ]
         for (title, values, now) in charts where y < rows.upperBound {
             canvas.put(" " + title.leftAligned(12), x: 0, y: y, slot: .body)

@@ -106,7 +106,7 @@ enum OverviewScreen {
             TableCell(text: node.endpoint.pool ?? "-", slot: .dim),
             TableCell(text: stale ? "\(node.health.word)*" : node.health.word, slot: Severity.health(node.health)),
             TableCell(text: Format.percent(interval?.hitRatio), slot: Severity.hitRatio(interval?.hitRatio, thresholds)),
-            TableCell(text: glyphs.sparkline(node.history.hitRatio.values, width: trendWidth), slot: .sparkline),
+            TableCell(text: glyphs.sparkline(node.history.recent(\.hitRatio, polls: trendWidth), width: trendWidth), slot: .sparkline),
             TableCell(text: Format.rate(interval?.opsPerSecond), slot: interval == nil ? .dim : .body),
             TableCell(text: Format.rate(interval?.evictionsPerSecond), slot: Severity.evictions(interval?.evictionsPerSecond, thresholds)),
             memory,

@@ -55,10 +55,12 @@ public enum MemcachedStats {
     static func forEachStat(in reply: [UInt8], _ body: (_ name: Range<Int>, _ value: Range<Int>) throws -> Void) throws {
         try reply.withUnsafeBufferPointer { bytes in
             guard let base = bytes.baseAddress else { return }
+            func find(_ byte: UInt8, from start: Int, before end: Int) -> Int? {
+                memchr(base + start, Int32(byte), end - start).map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - base }
+            }
             var start = 0
             while start < bytes.count {
-                let end = memchr(base + start, 10, bytes.count - start).map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - base }
-                    ?? bytes.count
+                let end = find(10, from: start, before: bytes.count) ?? bytes.count
                 let lineEnd = end > start && bytes[end - 1] == 13 ? end - 1 : end
                 defer { start = end + 1 }
                 let length = lineEnd - start
@@ -66,10 +68,7 @@ public enum MemcachedStats {
                 if length == 3 && bytes[start] == 69 && bytes[start + 1] == 78 && bytes[start + 2] == 68 { return }  // END
                 let isStat = length > 5 && bytes[start] == 83 && bytes[start + 1] == 84 && bytes[start + 2] == 65
                     && bytes[start + 3] == 84 && bytes[start + 4] == 32  // "STAT "
-                let space = isStat ? memchr(base + start + 5, 32, lineEnd - start - 5).map {
-                    UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - base
-                } : nil
-                guard let space else {
+                guard isStat, let space = find(32, from: start + 5, before: lineEnd) else {
                     let line = reply[start..<lineEnd]
                     if MemcachedFraming.isErrorLine(line) { throw WireError.serverError(ByteLines.string(line)) }
                     throw WireError.malformedReply("expected 'STAT name value', got '\(ByteLines.string(line.prefix(60)))'")
@@ -143,7 +142,8 @@ private struct StatsReading {
 
     /// The sum of the fields present, or nil when none is.
     func sum(_ stats: [SampledStat]) -> UInt64? {
-        let values = stats.compactMap(number)
-        return values.isEmpty ? nil : values.reduce(0, &+)
+        var total: UInt64?
+        for stat in stats { if let value = number(stat) { total = (total ?? 0) &+ value } }
+        return total
     }
 }

@@ -63,7 +63,7 @@ public struct FieldNames: Sendable {
     func index(of name: UnsafeBufferPointer<UInt8>) -> Int? {
         guard name.count < positionsByLength.count, let base = name.baseAddress else { return nil }
         return positionsByLength[name.count].first { position in
-            names[position].withUnsafeBufferPointer { memcmp($0.baseAddress!, base, name.count) == 0 }
+            names[position].withUnsafeBufferPointer { $0[0] == base[0] && memcmp($0.baseAddress!, base, name.count) == 0 }
         }
     }
 
