@@ -41,17 +41,15 @@ public final class PersistentConnection: Sendable {
         guard eventLoop.inEventLoop else {
             return eventLoop.execute { self.exchange(request, replies: replies, framing: framing, then: completion) }
         }
-        let start = {
-            self.send(request, replies: replies, framing: framing) { result in
-                completion(result)
-                self.startNextWaiting()
-            }
+        guard !state.value.busy else {
+            state.value.waiting.append { self.exchange(request, replies: replies, framing: framing, then: completion) }
+            return
         }
-        if state.value.busy {
-            state.value.waiting.append(start)
-        } else {
-            state.value.busy = true
-            start()
+        state.value.busy = true
+        send(request, replies: replies, framing: framing) { result in
+            self.state.value.busy = false
+            completion(result)
+            self.startNextWaiting()
         }
     }
 
@@ -64,12 +62,9 @@ public final class PersistentConnection: Sendable {
         return drop()
     }
 
+    /// Starts the oldest waiting request, unless the completion just called already sent another.
     private func startNextWaiting() {
-        if state.value.waiting.isEmpty {
-            state.value.busy = false
-        } else {
-            state.value.waiting.removeFirst()()
-        }
+        if !state.value.busy, !state.value.waiting.isEmpty { state.value.waiting.removeFirst()() }
     }
 
     /// Sends on the open connection, or on a new one; a reused connection found closed is replaced once.
