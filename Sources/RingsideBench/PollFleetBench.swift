@@ -58,6 +58,7 @@ struct PollFleetBench: AsyncParsableCommand {
                      Double(usageAfter.voluntarySwitches - usageBefore.voluntarySwitches) / Double(polls)))
         print(String(format: "steady polling at 1 s for %.0f s: %.2f s CPU = %.2f%% of one core, %d polls (target: at most 5%%) %@",
                      wall, cpu, percent, polls, percent <= 5 ? "PASS" : "FAIL"))
+        print(String(format: "  peak resident memory: %.1f MiB", Double(usageAfter.peakResidentBytes) / 1_048_576))
 
         let peer = try BlockingPeer(ports: fakes.ports)
         let peerCPU = peer.run(seconds: seconds)

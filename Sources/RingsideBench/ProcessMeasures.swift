@@ -11,11 +11,14 @@ struct ProcessUsage {
     var user: Double
     var system: Double
     var voluntarySwitches: Int
+    /// The most resident memory the process has had, in bytes.
+    var peakResidentBytes: Int
 
     static func now() -> ProcessUsage {
         var usage = rusage()
         getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
-        return ProcessUsage(user: seconds(usage.ru_utime), system: seconds(usage.ru_stime), voluntarySwitches: usage.ru_nvcsw)
+        return ProcessUsage(user: seconds(usage.ru_utime), system: seconds(usage.ru_stime), voluntarySwitches: usage.ru_nvcsw,
+            peakResidentBytes: usage.ru_maxrss * 1024)
     }
 }
 

@@ -32,30 +32,35 @@ public struct NodeHistory: Sendable, Equatable {
     /// One hour at one poll a second.
     public static let defaultCapacity = 3600
 
-    /// One poll's values; nil where the poll gave none.
+    /// One poll's values; nil where the poll gave none (stored as NaN).
     public struct Point: Sendable, Equatable {
-        private var stored: SIMD8<Float>
+        private let storedHitRatio, storedReads, storedOps, storedEvictions, storedMemory, storedLatency: Float
 
-        public var hitRatio: Double? { value(0) }
+        public var hitRatio: Double? { Self.unpack(storedHitRatio) }
         /// Δhits + Δmisses over the interval: the weight that turns per-interval hit ratios back into exact
         /// ratios over longer windows (Σ hits / Σ reads, never a mean of percentages).
-        public var reads: Double? { value(1) }
-        public var opsPerSecond: Double? { value(2) }
-        public var evictionsPerSecond: Double? { value(3) }
-        public var memoryFraction: Double? { value(4) }
-        public var latencySeconds: Double? { value(5) }
+        public var reads: Double? { Self.unpack(storedReads) }
+        public var opsPerSecond: Double? { Self.unpack(storedOps) }
+        public var evictionsPerSecond: Double? { Self.unpack(storedEvictions) }
+        public var memoryFraction: Double? { Self.unpack(storedMemory) }
+        public var latencySeconds: Double? { Self.unpack(storedLatency) }
 
         init(hitRatio: Double?, reads: Double?, opsPerSecond: Double?, evictionsPerSecond: Double?, memoryFraction: Double?, latencySeconds: Double?) {
-            stored = SIMD8(repeating: .nan)
-            for (lane, value) in [hitRatio, reads, opsPerSecond, evictionsPerSecond, memoryFraction, latencySeconds].enumerated() {
-                if let value { stored[lane] = Float(value) }
-            }
+            storedHitRatio = Self.pack(hitRatio)
+            storedReads = Self.pack(reads)
+            storedOps = Self.pack(opsPerSecond)
+            storedEvictions = Self.pack(evictionsPerSecond)
+            storedMemory = Self.pack(memoryFraction)
+            storedLatency = Self.pack(latencySeconds)
         }
 
-        private func value(_ lane: Int) -> Double? { stored[lane].isNaN ? nil : Double(stored[lane]) }
+        private static func pack(_ value: Double?) -> Float { value.map(Float.init) ?? .nan }
+        private static func unpack(_ value: Float) -> Double? { value.isNaN ? nil : Double(value) }
 
         public static func == (lhs: Point, rhs: Point) -> Bool {
-            (0..<6).allSatisfy { lhs.value($0) == rhs.value($0) }
+            lhs.hitRatio == rhs.hitRatio && lhs.reads == rhs.reads && lhs.opsPerSecond == rhs.opsPerSecond
+                && lhs.evictionsPerSecond == rhs.evictionsPerSecond && lhs.memoryFraction == rhs.memoryFraction
+                && lhs.latencySeconds == rhs.latencySeconds
         }
     }
 
