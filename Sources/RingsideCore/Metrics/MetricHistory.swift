@@ -80,8 +80,8 @@ public struct NodeHistory: Sendable, Equatable {
     }
 
     /// One metric over the last `polls` polls, oldest first.
-    public func recent(_ metric: KeyPath<Point, Double?>, polls: Int) -> [Double?] {
-        points.values.suffix(polls).map { $0[keyPath: metric] }
+    public func recent(_ metric: (Point) -> Double?, polls: Int) -> [Double?] {
+        points.values.suffix(polls).map(metric)
     }
 
     /// The newest poll's values.

@@ -19,7 +19,7 @@ enum NodeDetailScreen {
         let history = node.history
         // The window in polls; every chart column covers an equal share of it.
         let polls = max(1, Int((Double(span.rawValue) / snapshot.fleet.polling.interval.secondsDouble).rounded()))
-        func window(_ metric: KeyPath<NodeHistory.Point, Double?>) -> [Double?] { history.recent(metric, polls: polls) }
+        func window(_ metric: (NodeHistory.Point) -> Double?) -> [Double?] { history.recent(metric, polls: polls) }
         let ops = ChartWindow.means(window(\.opsPerSecond), columns: chartWidth)
         let evictions = ChartWindow.means(window(\.evictionsPerSecond), columns: chartWidth)
         let charts: [(String, [Double?], String)] = [

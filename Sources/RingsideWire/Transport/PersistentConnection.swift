@@ -46,11 +46,7 @@ public final class PersistentConnection: Sendable {
             return
         }
         state.value.busy = true
-        send(request, replies: replies, framing: framing) { result in
-            self.state.value.busy = false
-            completion(result)
-            self.startNextWaiting()
-        }
+        send(request, replies: replies, framing: framing, then: completion)
     }
 
     public func exchange(_ request: [UInt8], replies: Int = 1, framing: ReplyFraming) -> EventLoopFuture<[[UInt8]]> {
@@ -62,23 +58,27 @@ public final class PersistentConnection: Sendable {
         return drop()
     }
 
-    /// Starts the oldest waiting request, unless the completion just called already sent another.
-    private func startNextWaiting() {
+    /// Reports a request's outcome, then starts the oldest waiting request (unless the completion just called
+    /// already sent another).
+    private func finish(_ result: Result<[[UInt8]], any Error>, _ completion: Completion<[[UInt8]]>) {
+        state.value.busy = false
+        completion(result)
         if !state.value.busy, !state.value.waiting.isEmpty { state.value.waiting.removeFirst()() }
     }
 
-    /// Sends on the open connection, or on a new one; a reused connection found closed is replaced once.
+    /// Sends on the open connection, or on a new one; a reused connection found closed is replaced once. Ends
+    /// with `finish`.
     private func send(_ request: [UInt8], replies: Int, framing: ReplyFraming, then completion: @escaping Completion<[[UInt8]]>) {
         guard let connection = state.value.connection, connection.isActive else {
             return sendOnNewConnection(request, replies: replies, framing: framing, then: completion)
         }
         connection.exchange(request, replies: replies, framing: framing) { result in
-            guard case let .failure(error) = result else { return completion(result) }
+            guard case let .failure(error) = result else { return self.finish(result, completion) }
             _ = self.drop()
             if case WireError.closedMidReply(receivedBytes: 0) = error {
                 self.sendOnNewConnection(request, replies: replies, framing: framing, then: completion)
             } else {
-                completion(result)
+                self.finish(result, completion)
             }
         }
     }
@@ -90,10 +90,10 @@ public final class PersistentConnection: Sendable {
             case let .success(connection):
                 connection.exchange(request, replies: replies, framing: framing) { result in
                     if case .failure = result { _ = self.drop() }
-                    completion(result)
+                    self.finish(result, completion)
                 }
             case let .failure(error):
-                completion(.failure(error))
+                self.finish(.failure(error), completion)
             }
         }
     }
