@@ -1,0 +1,56 @@
+import NIOCore
+import NIOPosix
+import RingsideTestSupport
+import Synchronization
+import Testing
+@testable import RingsideWire
+
+@Suite struct TransportTests {
+    /// The console's "poll now" can ask while a scheduled poll is still waiting for its reply: the second request
+    /// waits its turn on the connection instead of failing with "a request is already in flight".
+    @Test func requestsAskedTogetherOnOneConnectionAreAnsweredInTurn() async throws {
+        let server = try await FakeServer(.delayed(.milliseconds(30), { request, bytes in
+            FakeReplies.memcached(bytes, hits: UInt64(request), misses: 0)
+        }))
+        let connection = PersistentConnection(
+            host: "127.0.0.1", port: server.port, limits: WireLimits(), on: MultiThreadedEventLoopGroup.singleton.next())
+        let asked = (0..<3).map { _ in connection.exchange(Array("stats\r\n".utf8), framing: MemcachedFraming.listing) }
+        var hits: [UInt64] = []
+        for reply in asked {
+            hits.append(try #require(try MemcachedStats.sample(statsReply: try await reply.get()[0], at: .now).counters.hits))
+        }
+        // The fake numbers requests from 0 as it receives them: each answered, in the order asked.
+        #expect(hits == [0, 1, 2])
+        #expect(server.requestCount == 3)
+        try? await connection.close().get()
+        await server.stop()
+    }
+
+    /// Deadlines and next polls may fire late by at most the grid's step, never early, each exactly once.
+    @Test func coalescedTimersNeverFireEarly() async throws {
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let timers = CoalescedTimers.on(loop)
+        #expect(CoalescedTimers.on(loop) === timers, "one set of timers per loop")
+        let fired = Mutex<[(asked: NIODeadline, at: NIODeadline)]>([])
+        let delays: [Int64] = [20, 21, 22, 45]
+        let done = loop.makePromise(of: Void.self)
+        loop.execute {
+            let now = NIODeadline.now()
+            for delay in delays {
+                let deadline = now + .milliseconds(delay)
+                timers.schedule(at: deadline) {
+                    let count = fired.withLock { fired in
+                        fired.append((deadline, .now()))
+                        return fired.count
+                    }
+                    if count == delays.count { done.succeed() }
+                }
+            }
+        }
+        try await done.futureResult.get()
+        let firings = fired.withLock { $0 }
+        #expect(firings.count == delays.count)
+        for firing in firings { #expect(firing.at >= firing.asked) }
+        #expect(firings.map(\.asked) == firings.map(\.asked).sorted(), "in deadline order")
+    }
+}
