@@ -40,11 +40,9 @@ public final class CoalescedTimers: Sendable {
         let step = UInt64(Self.granularity.nanoseconds)
         let (whole, part) = min(deadline.uptimeNanoseconds, UInt64.max / 2).quotientAndRemainder(dividingBy: step)
         let slot = part == 0 ? whole : whole + 1
-        if slots.value[slot] != nil {
-            slots.value[slot]!.append(action)
-            return
-        }
-        slots.value[slot] = [action]
+        let isNewSlot = slots.value[slot] == nil
+        slots.value[slot, default: []].append(action)  // in place: 500 polls share a slot
+        guard isNewSlot else { return }
         eventLoop.assumeIsolated().scheduleTask(deadline: .uptimeNanoseconds(slot * step)) {
             let due = self.slots.value.removeValue(forKey: slot) ?? []
             for action in due { action() }
