@@ -1,6 +1,6 @@
 import NIOCore
-import RingsideWire
 import RingsideCore
+import RingsideWire
 
 /// Polls one endpoint, on the event loop that owns its connection.
 ///
@@ -76,13 +76,15 @@ final class EndpointPoller: Sendable {
 
     private func cycle(due: NIODeadline, polling: PollSettings, record: @escaping Recorder) {
         schedule.value.pollInFlight = true
+        let generation = schedule.value.generation
         let started = NIODeadline.now()
         // The source directly, not `poll(_:)`: one callback less per poll.
         source.poll { outcome in
             let latency = Self.latency(since: started)
             self.schedule.value.pollInFlight = false
-            // A poll cut short by stopping (its connection closed under it) says nothing about the endpoint.
-            guard self.schedule.value.running else {
+            // A poll cut short by stopping (its connection closed under it) says nothing about the endpoint, and a
+            // loop restarted meanwhile has its own cycle.
+            guard self.schedule.value.running, self.schedule.value.generation == generation else {
                 self.schedule.value.stopped?.succeed()
                 self.schedule.value.stopped = nil
                 return
@@ -92,7 +94,6 @@ final class EndpointPoller: Sendable {
             let next = failures > 1
                 ? now + .nanoseconds(polling.delay(afterConsecutiveFailures: failures).nanoseconds)
                 : max(due + .nanoseconds(polling.interval.nanoseconds), now)
-            let generation = self.schedule.value.generation
             self.timers.schedule(at: next) {
                 guard self.schedule.value.generation == generation else { return }
                 self.cycle(due: next, polling: polling, record: record)
