@@ -54,3 +54,22 @@ import Testing
         #expect(firings.map(\.asked) == firings.map(\.asked).sorted(), "in deadline order")
     }
 }
+
+@Suite struct MemcachedClientFaultTests {
+    /// `stats` answered, `stats settings` never: the poll keeps its stats, says why the settings are missing, and
+    /// the next poll asks for them again instead of remembering the process as one that refuses them.
+    @Test func settingsLostToATimeoutAreAskedForAgain() async throws {
+        let server = try await FakeServer(.reply { request, bytes in
+            bytes.starts(with: Array("stats settings".utf8)) ? [] : FakeReplies.memcached(bytes, hits: UInt64(request), misses: 0)
+        })
+        let client = MemcachedClient(host: "127.0.0.1", port: server.port, limits: WireLimits(requestTimeout: .milliseconds(200)))
+        let first = try await client.poll().get()
+        #expect(first.counters.hits == 0)
+        #expect(first.unavailable["settings"]?.hasPrefix("stats settings not read: no reply within") == true)
+        let second = try await client.poll().get()
+        #expect(second.counters.hits == 2)
+        #expect(server.requestCount == 4, "stats and stats settings, twice")
+        try? await client.close().get()
+        await server.stop()
+    }
+}

@@ -45,9 +45,19 @@ public struct MemcachedClient: Sendable {
                 known.apply(to: &sample)
                 return completion(.success(sample))
             }
-            connection.exchange(Self.settingsRequest, framing: MemcachedFraming.listing) { replies in
+            connection.exchange(Self.settingsRequest, framing: MemcachedFraming.listing) { result in
+                let replies: [[UInt8]]
+                switch result {
+                case let .success(value):
+                    replies = value
+                case let .failure(error):
+                    // The connection failed, not the command: the stats stand, and the next poll asks again.
+                    var sample = parsed
+                    sample.unavailable["settings"] = "stats settings not read: \(error)"
+                    return completion(.success(sample))
+                }
                 // A server that refuses `stats settings` (some managed services) still has usable stats.
-                let settings = try? MemcachedStats.parse(replies.get()[0])
+                let settings = try? MemcachedStats.parse(replies[0])
                 let known = ProcessDetails(
                     pid: pid, details: parsed.details.merging(settings.map(MemcachedStats.settingsDetails) ?? [:]) { stats, _ in stats },
                     settingsRefused: settings == nil)
