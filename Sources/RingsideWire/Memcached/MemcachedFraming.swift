@@ -73,8 +73,10 @@ public enum MemcachedFraming {
         }
     }
 
-    /// `STAT ` and something: most of a `stats` reply, so checked byte by byte before anything else.
-    private static func isStatLine(_ bytes: [UInt8], at start: Int, end: Int) -> Bool {
+    /// `STAT ` and something: most of a `stats` reply, so checked byte by byte before anything else. Shared by
+    /// the framer (over the array) and the parser (over its buffer).
+    static func isStatLine<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, at start: Int, end: Int) -> Bool
+    where Bytes.Index == Int {
         end - start > 5 && bytes[start] == 83 && bytes[start + 1] == 84 && bytes[start + 2] == 65 && bytes[start + 3] == 84
             && bytes[start + 4] == 32
     }

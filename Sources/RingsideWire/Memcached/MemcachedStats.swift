@@ -66,9 +66,7 @@ public enum MemcachedStats {
                 let length = lineEnd - start
                 if length == 0 { continue }
                 if length == 3 && bytes[start] == 69 && bytes[start + 1] == 78 && bytes[start + 2] == 68 { return }  // END
-                let isStat = length > 5 && bytes[start] == 83 && bytes[start + 1] == 84 && bytes[start + 2] == 65
-                    && bytes[start + 3] == 84 && bytes[start + 4] == 32  // "STAT "
-                guard isStat, let space = find(32, from: start + 5, before: lineEnd) else {
+                guard MemcachedFraming.isStatLine(bytes, at: start, end: lineEnd), let space = find(32, from: start + 5, before: lineEnd) else {
                     let line = reply[start..<lineEnd]
                     if MemcachedFraming.isErrorLine(line) { throw WireError.serverError(ByteLines.string(line)) }
                     throw WireError.malformedReply("expected 'STAT name value', got '\(ByteLines.string(line.prefix(60)))'")

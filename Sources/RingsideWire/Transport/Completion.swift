@@ -10,7 +10,7 @@ public typealias Completion<Value> = @Sendable (Result<Value, any Error>) -> Voi
 
 extension EventLoop {
     /// The future form of a callback-style operation.
-    public func future<Value: Sendable>(of operation: (@escaping Completion<Value>) -> Void) -> EventLoopFuture<Value> {
+    func future<Value: Sendable>(of operation: (@escaping Completion<Value>) -> Void) -> EventLoopFuture<Value> {
         let promise = makePromise(of: Value.self)
         operation { promise.completeWith($0) }
         return promise.futureResult
