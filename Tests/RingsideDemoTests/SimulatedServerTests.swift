@@ -1,3 +1,4 @@
+import NIOCore
 import RingsideCore
 import RingsideTestSupport
 import RingsideWire
@@ -47,7 +48,7 @@ import Testing
     func memcachedAnswersAnUnknownCommandWithError(backend: Backend) async throws {
         let (port, keepAlive) = try await memcached(backend)
         let connection = try await WireConnection.connect(to: "127.0.0.1", port: port, limits: limits).get()
-        let reply = try await connection.exchange(Array("bogus\r\n".utf8), framing: MemcachedFraming.singleLine).get()
+        let reply = try await connection.exchange(ByteBuffer(string: "bogus\r\n"), framing: MemcachedFraming.singleLine).get()
         #expect(reply == [Array("ERROR\r\n".utf8)])
         try? await connection.close().get()
         withExtendedLifetime(keepAlive) {}

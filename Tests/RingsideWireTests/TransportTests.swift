@@ -14,7 +14,7 @@ import Testing
         }))
         let connection = PersistentConnection(
             host: "127.0.0.1", port: server.port, limits: WireLimits(), on: MultiThreadedEventLoopGroup.singleton.next())
-        let asked = (0..<3).map { _ in connection.exchange(Array("stats\r\n".utf8), framing: MemcachedFraming.listing) }
+        let asked = (0..<3).map { _ in connection.exchange(ByteBuffer(string: "stats\r\n"), framing: MemcachedFraming.listing) }
         var hits: [UInt64] = []
         for reply in asked {
             hits.append(try #require(try MemcachedStats.sample(statsReply: try await reply.get()[0], at: .now).counters.hits))
@@ -31,27 +31,43 @@ import Testing
         let loop = MultiThreadedEventLoopGroup.singleton.next()
         let timers = CoalescedTimers.on(loop)
         #expect(CoalescedTimers.on(loop) === timers, "one set of timers per loop")
-        let fired = Mutex<[(asked: NIODeadline, at: NIODeadline)]>([])
         let delays: [Int64] = [20, 21, 22, 45]
-        let done = loop.makePromise(of: Void.self)
+        let recorder = FiringRecorder(expected: delays.count, done: loop.makePromise())
         loop.execute {
             let now = NIODeadline.now()
-            for delay in delays {
+            for (token, delay) in delays.enumerated() {
                 let deadline = now + .milliseconds(delay)
-                timers.schedule(at: deadline) {
-                    let count = fired.withLock { fired in
-                        fired.append((deadline, .now()))
-                        return fired.count
-                    }
-                    if count == delays.count { done.succeed() }
-                }
+                recorder.asked.withLock { $0[token] = deadline }
+                timers.schedule(at: deadline, wake: recorder, token: token)
             }
         }
-        try await done.futureResult.get()
-        let firings = fired.withLock { $0 }
-        #expect(firings.count == delays.count)
-        for firing in firings { #expect(firing.at >= firing.asked) }
-        #expect(firings.map(\.asked) == firings.map(\.asked).sorted(), "in deadline order")
+        try await recorder.done.futureResult.get()
+        let firings = recorder.fired.withLock { $0 }
+        let asked = recorder.asked.withLock { $0 }
+        #expect(firings.map(\.token).sorted() == Array(delays.indices), "each timer fires exactly once")
+        for firing in firings { #expect(firing.at >= asked[firing.token]!) }
+        #expect(firings.map(\.token) == firings.map(\.token).sorted(), "in deadline order")
+    }
+}
+
+/// Notes when each token's timer fired.
+private final class FiringRecorder: CoalescedTimerTarget, Sendable {
+    let expected: Int
+    let done: EventLoopPromise<Void>
+    let asked = Mutex<[Int: NIODeadline]>([:])
+    let fired = Mutex<[(token: Int, at: NIODeadline)]>([])
+
+    init(expected: Int, done: EventLoopPromise<Void>) {
+        self.expected = expected
+        self.done = done
+    }
+
+    func timerFired(token: Int) {
+        let count = fired.withLock { fired in
+            fired.append((token, .now()))
+            return fired.count
+        }
+        if count == expected { done.succeed() }
     }
 }
 

@@ -8,7 +8,7 @@ import RingsideWire
 /// the pause between polls is a timer of that loop, shared with the endpoints due at the same time. No task,
 /// continuation or thread hop is involved per poll: with a thousand endpoints, those (not the protocol work)
 /// were most of ringside's CPU.
-final class EndpointPoller: Sendable {
+final class EndpointPoller: CoalescedTimerTarget, Sendable {
     /// What `record` is told after each poll; it returns the endpoint's consecutive failures so far.
     typealias Recorder = @Sendable (Result<PollData, any Error>, Duration) -> Int
 
@@ -29,6 +29,11 @@ final class EndpointPoller: Sendable {
         var pollInFlight = false
         /// Completed once a stopped loop has no poll in flight any more.
         var stopped: EventLoopPromise<Void>?
+        /// Given by `start`; `record` is dropped by `stop`.
+        var polling = PollSettings()
+        var record: Recorder?
+        /// When the next poll is due (the timer may wake the poller up to the timers' granularity later).
+        var nextDue = NIODeadline.now()
     }
 
     init(index: Int, endpoint: Endpoint, sources: EndpointSourceFactory, polling: PollSettings, eventLoop: any EventLoop) {
@@ -58,7 +63,10 @@ final class EndpointPoller: Sendable {
             guard !self.schedule.value.running else { return }
             self.schedule.value.running = true
             self.schedule.value.generation += 1
-            self.cycle(due: .now(), polling: polling, record: record)
+            self.schedule.value.polling = polling
+            self.schedule.value.record = record
+            self.schedule.value.nextDue = .now()
+            self.cycle()
         }
     }
 
@@ -67,6 +75,7 @@ final class EndpointPoller: Sendable {
         eventLoop.flatSubmit {
             self.schedule.value.running = false
             self.schedule.value.generation += 1
+            self.schedule.value.record = nil  // it holds the engine, which holds this poller
             guard self.schedule.value.pollInFlight else { return self.eventLoop.makeSucceededVoidFuture() }
             let stopped = self.schedule.value.stopped ?? self.eventLoop.makePromise()
             self.schedule.value.stopped = stopped
@@ -74,7 +83,13 @@ final class EndpointPoller: Sendable {
         }
     }
 
-    private func cycle(due: NIODeadline, polling: PollSettings, record: @escaping Recorder) {
+    /// The next poll came due, unless the loop was stopped (or stopped and restarted) since it was scheduled.
+    func timerFired(token: Int) {
+        guard token == schedule.value.generation else { return }
+        cycle()
+    }
+
+    private func cycle() {
         schedule.value.pollInFlight = true
         let generation = schedule.value.generation
         let started = NIODeadline.now()
@@ -84,20 +99,19 @@ final class EndpointPoller: Sendable {
             self.schedule.value.pollInFlight = false
             // A poll cut short by stopping (its connection closed under it) says nothing about the endpoint, and a
             // loop restarted meanwhile has its own cycle.
-            guard self.schedule.value.running, self.schedule.value.generation == generation else {
+            guard self.schedule.value.running, self.schedule.value.generation == generation, let record = self.schedule.value.record else {
                 self.schedule.value.stopped?.succeed()
                 self.schedule.value.stopped = nil
                 return
             }
             let failures = record(outcome, latency)
+            let polling = self.schedule.value.polling
             let now = NIODeadline.now()
             let next = failures > 1
                 ? now + .nanoseconds(polling.delay(afterConsecutiveFailures: failures).nanoseconds)
-                : max(due + .nanoseconds(polling.interval.nanoseconds), now)
-            self.timers.schedule(at: next) {
-                guard self.schedule.value.generation == generation else { return }
-                self.cycle(due: next, polling: polling, record: record)
-            }
+                : max(self.schedule.value.nextDue + .nanoseconds(polling.interval.nanoseconds), now)
+            self.schedule.value.nextDue = next
+            self.timers.schedule(at: next, wake: self, token: generation)
         }
     }
 }

@@ -1,3 +1,4 @@
+import NIOCore
 import RingsideCore
 import RingsideWire
 
@@ -10,10 +11,10 @@ public enum CacheTraffic {
     public static func memcached(port: Int, hits: Int, misses: Int, key: String = "ringside:traffic") async throws {
         let connection = try await WireConnection.connect(to: "127.0.0.1", port: port, limits: limits).get()
         defer { _ = connection.close() }
-        let stored = try await connection.exchange(Array("set \(key) 0 0 2\r\nok\r\n".utf8), framing: MemcachedFraming.singleLine).get()
+        let stored = try await connection.exchange(ByteBuffer(string: "set \(key) 0 0 2\r\nok\r\n"), framing: MemcachedFraming.singleLine).get()
         guard stored[0] == Array("STORED\r\n".utf8) else { throw WireError.serverError(String(decoding: stored[0], as: UTF8.self)) }
         let reads = Array(repeating: "get \(key)\r\n", count: hits) + (0..<misses).map { "get \(key):absent:\($0)\r\n" }
-        _ = try await connection.exchange(Array(reads.joined().utf8), replies: reads.count, framing: MemcachedFraming.listing).get()
+        _ = try await connection.exchange(ByteBuffer(string: reads.joined()), replies: reads.count, framing: MemcachedFraming.listing).get()
     }
 
     /// Sets one key, then `GET`s it `hits` times and `GET`s `misses` absent keys.
@@ -29,7 +30,7 @@ public enum CacheTraffic {
     public static func redisCommands(port: Int, _ commands: [[String]]) async throws -> [RESPValue] {
         let connection = try await WireConnection.connect(to: "127.0.0.1", port: port, limits: limits).get()
         defer { _ = connection.close() }
-        let replies = try await connection.exchange(commands.flatMap(RESP.command), replies: commands.count, framing: RESP.framing).get()
+        let replies = try await connection.exchange(ByteBuffer(bytes: commands.flatMap(RESP.command)), replies: commands.count, framing: RESP.framing).get()
         return replies.map { reply in
             if case let .value(value, _) = RESP.decode(reply) { value } else { .null }
         }
@@ -38,7 +39,7 @@ public enum CacheTraffic {
     /// One command to an HAProxy Runtime API (non-interactive: one line, read to EOF).
     public static func haproxyCommand(port: Int, _ command: String) async throws -> String {
         let connection = try await WireConnection.connect(to: "127.0.0.1", port: port, limits: limits).get()
-        let reply = try await connection.exchange(Array("\(command)\n".utf8), framing: .untilClose).get()
+        let reply = try await connection.exchange(ByteBuffer(string: "\(command)\n"), framing: .untilClose).get()
         return String(decoding: reply[0], as: UTF8.self)
     }
 

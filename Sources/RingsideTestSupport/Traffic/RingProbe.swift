@@ -1,3 +1,4 @@
+import NIOCore
 import RingsideCore
 import RingsideWire
 
@@ -15,7 +16,7 @@ public enum RingProbe {
         // Modest pipelines: nutcracker's server timeout (400 ms in the test config) covers a whole burst.
         for start in stride(from: 0, to: keys.count, by: 250) {
             let sets = keys[start..<min(start + 250, keys.count)].map { "set \($0) 0 0 1\r\nx\r\n" }.joined()
-            stored += try await proxy.exchange(Array(sets.utf8), replies: min(250, keys.count - start), framing: MemcachedFraming.singleLine).get()
+            stored += try await proxy.exchange(ByteBuffer(string: sets), replies: min(250, keys.count - start), framing: MemcachedFraming.singleLine).get()
         }
         try? await proxy.close().get()
         guard stored.allSatisfy({ $0 == Array("STORED\r\n".utf8) }) else {
@@ -26,7 +27,7 @@ public enum RingProbe {
             let connection = try await WireConnection.connect(to: backend.host, port: backend.port, limits: limits).get()
             let batches = stride(from: 0, to: keys.count, by: 100).map { keys[$0..<min($0 + 100, keys.count)] }
             let request = batches.map { "get " + $0.joined(separator: " ") + "\r\n" }.joined()
-            let replies = try await connection.exchange(Array(request.utf8), replies: batches.count, framing: MemcachedFraming.listing).get()
+            let replies = try await connection.exchange(ByteBuffer(string: request), replies: batches.count, framing: MemcachedFraming.listing).get()
             try? await connection.close().get()
             for reply in replies {
                 for line in String(decoding: reply, as: UTF8.self).split(separator: "\r\n") where line.hasPrefix("VALUE ") {
@@ -46,7 +47,7 @@ public enum RingProbe {
         for start in stride(from: 0, to: keys.count, by: 200) {
             let batch = keys[start..<min(start + 200, keys.count)]
             let request = batch.map { "GET / HTTP/1.1\r\nHost: ring\r\n\(header): \($0)\r\n\r\n" }.joined()
-            let replies = try await connection.exchange(Array(request.utf8), replies: batch.count, framing: httpResponse).get()
+            let replies = try await connection.exchange(ByteBuffer(string: request), replies: batch.count, framing: httpResponse).get()
             for reply in replies {
                 let text = String(decoding: reply, as: UTF8.self)
                 guard text.hasPrefix("HTTP/1.1 200"), let body = text.range(of: "\r\n\r\n") else {

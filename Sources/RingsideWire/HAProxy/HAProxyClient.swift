@@ -10,7 +10,7 @@ public struct HAProxyClient: Sendable {
     /// - Parameter eventLoop: where the connection lives; give the caller's own loop to avoid thread hops.
     public init(host: String, port: Int, limits: WireLimits, on eventLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.next()) {
         connection = PersistentConnection(host: host, port: port, limits: limits, on: eventLoop) { connection in
-            connection.exchange(Array("prompt\nset severity-output string\n".utf8), replies: 2, framing: HAProxyFraming.prompted).map { _ in }
+            connection.exchange(ByteBuffer(string: "prompt\nset severity-output string\n"), replies: 2, framing: HAProxyFraming.prompted).map { _ in }
         }
     }
 
@@ -31,12 +31,12 @@ public struct HAProxyClient: Sendable {
         return HAProxyStatParser.snapshot(info: info, backends: backends, runtime: runtime)
     }
 
-    private static let pollRequest = Array("show info\nshow stat -1 6 -1\nshow servers state\n".utf8)
+    private static let pollRequest = ByteBuffer(string: "show info\nshow stat -1 6 -1\nshow servers state\n")
 
     /// Sends commands in one write and returns each reply's text, or the error HAProxy answered for it.
     public func commands(_ commands: [String]) -> EventLoopFuture<[Result<String, WireError>]> {
         precondition(commands.allSatisfy { !$0.contains("\n") }, "one command per line")
-        let request = Array(commands.map { $0 + "\n" }.joined().utf8)
+        let request = ByteBuffer(string: commands.map { $0 + "\n" }.joined())
         return connection.exchange(request, replies: commands.count, framing: HAProxyFraming.prompted).map { replies in
             replies.map { reply in
                 Result { try HAProxyFraming.text(of: reply) }.mapError { $0 as? WireError ?? .malformedReply("\($0)") }

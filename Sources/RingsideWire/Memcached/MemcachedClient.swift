@@ -4,8 +4,8 @@ import RingsideCore
 
 /// Polls a memcached node over its text protocol on one persistent connection.
 public struct MemcachedClient: Sendable {
-    private static let statsRequest = Array("stats\r\n".utf8)
-    private static let settingsRequest = Array("stats settings\r\n".utf8)
+    private static let statsRequest = ByteBuffer(string: "stats\r\n")
+    private static let settingsRequest = ByteBuffer(string: "stats settings\r\n")
 
     private let connection: PersistentConnection
     /// What a sample shows of the running process besides its counters (version, `stats settings`), keyed by

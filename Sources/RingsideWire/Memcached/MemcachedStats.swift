@@ -123,12 +123,16 @@ enum SampledStat: Int, CaseIterable {
     ]
 }
 
-/// Where each sampled field's value sits in a reply.
+/// Where each sampled field's value sits in a reply (kept inline: no allocation per poll).
 private struct StatsReading {
     let reply: [UInt8]
-    var ranges: [Range<Int>?] = Array(repeating: nil, count: SampledStat.allCases.count)
+    /// One per `SampledStat` case.
+    var ranges = InlineArray<25, Range<Int>?>(repeating: nil)
 
-    init(reply: [UInt8]) { self.reply = reply }
+    init(reply: [UInt8]) {
+        assert(SampledStat.allCases.count == ranges.count, "StatsReading.ranges needs one slot per SampledStat case")
+        self.reply = reply
+    }
 
     func text(_ stat: SampledStat) -> String? {
         ranges[stat.rawValue].map { String(decoding: reply[$0], as: UTF8.self) }

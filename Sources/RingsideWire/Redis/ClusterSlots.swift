@@ -35,6 +35,6 @@ public enum ClusterSlots {
 extension RedisClient {
     /// Sends one command and returns its reply (an error reply is returned, not thrown).
     public func command(_ arguments: [String]) -> EventLoopFuture<RESPValue> {
-        connection.exchange(RESP.command(arguments), framing: RESP.framing).flatMapThrowing { try Self.value($0[0]) }
+        connection.exchange(ByteBuffer(bytes: RESP.command(arguments)), framing: RESP.framing).flatMapThrowing { try Self.value($0[0]) }
     }
 }

@@ -15,7 +15,8 @@ public struct RedisClient: Sendable {
     }
 
     let connection: PersistentConnection
-    private let infoCommand: String
+    /// `PING` and `INFO` (or its alias), built once.
+    private let pollRequest: ByteBuffer
 
     /// - Parameter aliases: renamed commands (`rename-command INFO MYINFO`), keyed by the standard name.
     /// - Parameter eventLoop: where the connection lives; give the caller's own loop to avoid thread hops.
@@ -26,20 +27,19 @@ public struct RedisClient: Sendable {
         connection = PersistentConnection(host: host, port: port, limits: limits, on: eventLoop) { connection in
             guard let auth else { return connection.eventLoop.makeSucceededVoidFuture() }
             let arguments = ["AUTH"] + (auth.username.map { [$0] } ?? []) + [auth.password]
-            return connection.exchange(RESP.command(arguments), framing: RESP.framing).flatMapThrowing { replies in
+            return connection.exchange(ByteBuffer(bytes: RESP.command(arguments)), framing: RESP.framing).flatMapThrowing { replies in
                 if case let .value(.error(message), _) = RESP.decode(replies[0]) {
                     throw WireError.authenticationFailed(message)
                 }
             }
         }
-        infoCommand = aliases["INFO"] ?? "INFO"
+        pollRequest = ByteBuffer(bytes: RESP.command(["PING"]) + RESP.command([aliases["INFO"] ?? "INFO"]))
     }
 
     /// `PING` and `INFO`, pipelined. A refused `INFO` (renamed, blocked by a managed service or an ACL) leaves the
     /// node up with its fields marked unavailable; a missing password is an authentication failure.
     public func poll(then completion: @escaping Completion<CacheSample>) {
-        let request = RESP.command(["PING"]) + RESP.command([infoCommand])
-        connection.exchange(request, replies: 2, framing: RESP.framing) { replies in
+        connection.exchange(pollRequest, replies: 2, framing: RESP.framing) { replies in
             completion(Result { try Self.sample(fromPingAndInfo: replies.get()) })
         }
     }

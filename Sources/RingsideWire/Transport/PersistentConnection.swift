@@ -37,7 +37,7 @@ public final class PersistentConnection: Sendable {
         state = NIOLoopBoundBox.makeBoxSendingValue(State(), eventLoop: eventLoop)
     }
 
-    public func exchange(_ request: [UInt8], replies: Int = 1, framing: ReplyFraming, then completion: @escaping Completion<[[UInt8]]>) {
+    public func exchange(_ request: ByteBuffer, replies: Int = 1, framing: ReplyFraming, then completion: @escaping Completion<[[UInt8]]>) {
         guard eventLoop.inEventLoop else {
             return eventLoop.execute { self.exchange(request, replies: replies, framing: framing, then: completion) }
         }
@@ -49,7 +49,7 @@ public final class PersistentConnection: Sendable {
         send(request, replies: replies, framing: framing, then: completion)
     }
 
-    public func exchange(_ request: [UInt8], replies: Int = 1, framing: ReplyFraming) -> EventLoopFuture<[[UInt8]]> {
+    public func exchange(_ request: ByteBuffer, replies: Int = 1, framing: ReplyFraming) -> EventLoopFuture<[[UInt8]]> {
         eventLoop.future { exchange(request, replies: replies, framing: framing, then: $0) }
     }
 
@@ -66,10 +66,10 @@ public final class PersistentConnection: Sendable {
         if !state.value.busy, !state.value.waiting.isEmpty { state.value.waiting.removeFirst()() }
     }
 
-    /// Sends on the open connection, or on a new one; a reused connection found closed is replaced once. Ends
-    /// with `finish`.
-    private func send(_ request: [UInt8], replies: Int, framing: ReplyFraming, then completion: @escaping Completion<[[UInt8]]>) {
-        guard let connection = state.value.connection, connection.isActive else {
+    /// Sends on the open connection, or on a new one; a reused connection found closed (its collector answers
+    /// `closedMidReply(receivedBytes: 0)`) is replaced once. Ends with `finish`.
+    private func send(_ request: ByteBuffer, replies: Int, framing: ReplyFraming, then completion: @escaping Completion<[[UInt8]]>) {
+        guard let connection = state.value.connection else {
             return sendOnNewConnection(request, replies: replies, framing: framing, then: completion)
         }
         connection.exchange(request, replies: replies, framing: framing) { result in
@@ -83,7 +83,7 @@ public final class PersistentConnection: Sendable {
         }
     }
 
-    private func sendOnNewConnection(_ request: [UInt8], replies: Int, framing: ReplyFraming, then completion: @escaping Completion<[[UInt8]]>) {
+    private func sendOnNewConnection(_ request: ByteBuffer, replies: Int, framing: ReplyFraming, then completion: @escaping Completion<[[UInt8]]>) {
         _ = drop()
         connect().whenComplete { connected in
             switch connected {

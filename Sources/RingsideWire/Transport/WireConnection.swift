@@ -28,6 +28,7 @@ public struct WireLimits: Sendable {
 /// work. Async callers take the future's `.get()`.
 public struct WireConnection: Sendable {
     let channel: any Channel
+    private let collector: NIOLoopBound<ReplyCollector>
     public let limits: WireLimits
 
     public var eventLoop: any EventLoop { channel.eventLoop }
@@ -47,7 +48,10 @@ public struct WireConnection: Sendable {
                 }
             }
         return bootstrap.connect(host: host, port: port)
-            .map { WireConnection(channel: $0, limits: limits) }
+            .flatMapThrowing { channel in
+                let collector = try channel.pipeline.syncOperations.handler(type: ReplyCollector.self)
+                return WireConnection(channel: channel, collector: NIOLoopBound(collector, eventLoop: channel.eventLoop), limits: limits)
+            }
             .flatMapErrorThrowing { throw classify(connectError: $0, limits: limits) }
     }
 
@@ -72,21 +76,20 @@ public struct WireConnection: Sendable {
         return promise.futureResult.map { $0[0] }
     }
 
-    /// Sends `request` and calls `completion` with `replies` framed replies, or with why not within the request
-    /// deadline.
-    public func exchange(_ request: [UInt8], replies: Int = 1, framing: ReplyFraming, then completion: @escaping Completion<[[UInt8]]>) {
-        let exchange = PendingExchange(
-            request: channel.allocator.buffer(bytes: request), replyCount: replies, framing: framing,
-            deadline: .nanoseconds(limits.requestTimeout.nanoseconds), completion: completion)
-        // No write promise: a failed write closes the channel, and the collector then fails the exchange.
-        channel.writeAndFlush(exchange, promise: nil)
+    /// Sends `request` and calls `completion` on the connection's loop with `replies` framed replies, or with why
+    /// not within the request deadline.
+    public func exchange(_ request: ByteBuffer, replies: Int = 1, framing: ReplyFraming, then completion: @escaping Completion<[[UInt8]]>) {
+        guard eventLoop.inEventLoop else {
+            return eventLoop.execute { exchange(request, replies: replies, framing: framing, then: completion) }
+        }
+        collector.value.start(PendingExchange(
+            request: request, replyCount: replies, framing: framing,
+            deadline: .nanoseconds(limits.requestTimeout.nanoseconds), completion: completion))
     }
 
-    public func exchange(_ request: [UInt8], replies: Int = 1, framing: ReplyFraming) -> EventLoopFuture<[[UInt8]]> {
+    public func exchange(_ request: ByteBuffer, replies: Int = 1, framing: ReplyFraming) -> EventLoopFuture<[[UInt8]]> {
         eventLoop.future { exchange(request, replies: replies, framing: framing, then: $0) }
     }
-
-    public var isActive: Bool { channel.isActive }
 
     public func close() -> EventLoopFuture<Void> {
         channel.close().recover { _ in }
