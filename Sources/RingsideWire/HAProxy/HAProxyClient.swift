@@ -17,7 +17,7 @@ public struct HAProxyClient: Sendable {
     /// `show info`, `show stat -1 6 -1` (backends and servers) and `show servers state`, pipelined.
     /// An operator-level socket that refuses `show servers state` still gives the rest.
     public func poll(then completion: @escaping Completion<HAProxySnapshot>) {
-        connection.exchange(Self.pollRequest, replies: 3, framing: HAProxyFraming.prompted) { replies in
+        connection.exchange(pollRequest, replies: 3, framing: HAProxyFraming.prompted) { replies in
             completion(Result { try Self.snapshot(from: replies.get()) })
         }
     }
@@ -31,7 +31,8 @@ public struct HAProxyClient: Sendable {
         return HAProxyStatParser.snapshot(info: info, backends: backends, runtime: runtime)
     }
 
-    private static let pollRequest = ByteBuffer(string: "show info\nshow stat -1 6 -1\nshow servers state\n")
+    /// The client's own copy, like memcached's: not a buffer whose reference count every loop bounces.
+    private let pollRequest = ByteBuffer(string: "show info\nshow stat -1 6 -1\nshow servers state\n")
 
     /// Sends commands in one write and returns each reply's text, or the error HAProxy answered for it.
     public func commands(_ commands: [String]) -> EventLoopFuture<[Result<String, WireError>]> {

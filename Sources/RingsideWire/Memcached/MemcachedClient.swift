@@ -4,7 +4,9 @@ import RingsideCore
 
 /// Polls a memcached node over its text protocol on one persistent connection.
 public struct MemcachedClient: Sendable {
-    private static let statsRequest = ByteBuffer(string: "stats\r\n")
+    /// Each client's own copy: a request buffer shared by every client would have its reference count bounced
+    /// between the event loops' cores on every poll.
+    private let statsRequest = ByteBuffer(string: "stats\r\n")
     private static let settingsRequest = ByteBuffer(string: "stats settings\r\n")
 
     private let connection: PersistentConnection
@@ -32,37 +34,39 @@ public struct MemcachedClient: Sendable {
 
     /// `stats`, plus `stats settings` on the first poll of each server process.
     public func poll(then completion: @escaping Completion<CacheSample>) {
-        connection.exchange(Self.statsRequest, framing: MemcachedFraming.listing) { replies in
-            let parsed: CacheSample
+        connection.exchange(statsRequest, framing: MemcachedFraming.listing) { replies in
+            let statsReply: [UInt8]
+            var sample: CacheSample
             do {
-                parsed = try MemcachedStats.sample(statsReply: replies.get()[0], at: .now)
+                statsReply = try replies.get()[0]
+                sample = try MemcachedStats.sample(statsReply: statsReply, at: .now)
             } catch {
                 return completion(.failure(error))
             }
-            let pid = parsed.identity.instance ?? ""
+            let pid = sample.identity.instance ?? ""
             if let known = processDetails.value, known.pid == pid {
-                var sample = parsed
                 known.apply(to: &sample)
                 return completion(.success(sample))
             }
+            let parsed = sample  // a `let` for the closure below: a captured `var` would be boxed on every poll
             connection.exchange(Self.settingsRequest, framing: MemcachedFraming.listing) { result in
+                var sample = parsed
                 let replies: [[UInt8]]
                 switch result {
                 case let .success(value):
                     replies = value
                 case let .failure(error):
                     // The connection failed, not the command: the stats stand, and the next poll asks again.
-                    var sample = parsed
+                    sample.details = MemcachedStats.processDetails(statsReply: statsReply, settings: nil)
                     sample.unavailable["settings"] = "stats settings not read: \(error)"
                     return completion(.success(sample))
                 }
                 // A server that refuses `stats settings` (some managed services) still has usable stats.
                 let settings = try? MemcachedStats.parse(replies[0])
                 let known = ProcessDetails(
-                    pid: pid, details: parsed.details.merging(settings.map(MemcachedStats.settingsDetails) ?? [:]) { stats, _ in stats },
+                    pid: pid, details: MemcachedStats.processDetails(statsReply: statsReply, settings: settings),
                     settingsRefused: settings == nil)
                 processDetails.value = known
-                var sample = parsed
                 known.apply(to: &sample)
                 completion(.success(sample))
             }

@@ -22,7 +22,7 @@ enum ByteLines {
     static func string(_ bytes: ArraySlice<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
 
     /// An unsigned decimal number, or nil for anything else (empty, a sign, a fraction, an overflow).
-    static func decimal(_ bytes: ArraySlice<UInt8>) -> UInt64? {
+    static func decimal(_ bytes: some Collection<UInt8>) -> UInt64? {
         guard !bytes.isEmpty else { return nil }
         var value: UInt64 = 0
         for byte in bytes {

@@ -24,7 +24,26 @@ public final class PersistentConnection: Sendable {
         var connection: WireConnection?
         var busy = false
         /// Requests asked for while another was in flight, in order.
-        var waiting: Deque<() -> Void> = []
+        var waiting: Deque<RetriedExchange> = []
+    }
+
+    /// An exchange whose outcome goes through its connection, which resends it once on a new connection when the
+    /// reused one turns out to have been closed.
+    private final class RetriedExchange: PendingExchange {
+        let owner: PersistentConnection
+        /// Whether it went out on a connection opened for an earlier request (and so may be resent).
+        var onReusedConnection = false
+
+        init(owner: PersistentConnection, request: ByteBuffer, replies: Int, framing: ReplyFraming, completion: @escaping Completion<[[UInt8]]>) {
+            self.owner = owner
+            super.init(
+                request: request, replyCount: replies, framing: framing,
+                deadline: .nanoseconds(owner.limits.requestTimeout.nanoseconds), completion: completion)
+        }
+
+        override func complete(_ result: Result<[[UInt8]], any Error>) {
+            owner.ended(self, with: result)
+        }
     }
 
     /// - Parameter handshake: run on every new connection before the first request (AUTH, prompt mode, …).
@@ -41,12 +60,10 @@ public final class PersistentConnection: Sendable {
         guard eventLoop.inEventLoop else {
             return eventLoop.execute { self.exchange(request, replies: replies, framing: framing, then: completion) }
         }
-        guard !state.value.busy else {
-            state.value.waiting.append { self.exchange(request, replies: replies, framing: framing, then: completion) }
-            return
-        }
+        let exchange = RetriedExchange(owner: self, request: request, replies: replies, framing: framing, completion: completion)
+        guard !state.value.busy else { return state.value.waiting.append(exchange) }
         state.value.busy = true
-        send(request, replies: replies, framing: framing, then: completion)
+        send(exchange)
     }
 
     public func exchange(_ request: ByteBuffer, replies: Int = 1, framing: ReplyFraming) -> EventLoopFuture<[[UInt8]]> {
@@ -60,41 +77,42 @@ public final class PersistentConnection: Sendable {
 
     /// Reports a request's outcome, then starts the oldest waiting request (unless the completion just called
     /// already sent another).
-    private func finish(_ result: Result<[[UInt8]], any Error>, _ completion: Completion<[[UInt8]]>) {
+    private func finish(_ exchange: RetriedExchange, with result: Result<[[UInt8]], any Error>) {
         state.value.busy = false
-        completion(result)
-        if !state.value.busy, !state.value.waiting.isEmpty { state.value.waiting.removeFirst()() }
-    }
-
-    /// Sends on the open connection, or on a new one; a reused connection found closed (its collector answers
-    /// `closedMidReply(receivedBytes: 0)`) is replaced once. Ends with `finish`.
-    private func send(_ request: ByteBuffer, replies: Int, framing: ReplyFraming, then completion: @escaping Completion<[[UInt8]]>) {
-        guard let connection = state.value.connection else {
-            return sendOnNewConnection(request, replies: replies, framing: framing, then: completion)
-        }
-        connection.exchange(request, replies: replies, framing: framing) { result in
-            guard case let .failure(error) = result else { return self.finish(result, completion) }
-            _ = self.drop()
-            if case WireError.closedMidReply(receivedBytes: 0) = error {
-                self.sendOnNewConnection(request, replies: replies, framing: framing, then: completion)
-            } else {
-                self.finish(result, completion)
-            }
+        exchange.completion(result)
+        if !state.value.busy, let next = state.value.waiting.popFirst() {
+            state.value.busy = true
+            send(next)
         }
     }
 
-    private func sendOnNewConnection(_ request: ByteBuffer, replies: Int, framing: ReplyFraming, then completion: @escaping Completion<[[UInt8]]>) {
+    /// Sends on the open connection, or on a new one. Ends with `ended`.
+    private func send(_ exchange: RetriedExchange) {
+        guard let connection = state.value.connection else { return sendOnNewConnection(exchange) }
+        exchange.onReusedConnection = true
+        connection.start(exchange)
+    }
+
+    private func sendOnNewConnection(_ exchange: RetriedExchange) {
         _ = drop()
-        connect().whenComplete { connected in
+        exchange.onReusedConnection = false
+        connect().assumeIsolated().whenComplete { connected in
             switch connected {
-            case let .success(connection):
-                connection.exchange(request, replies: replies, framing: framing) { result in
-                    if case .failure = result { _ = self.drop() }
-                    self.finish(result, completion)
-                }
-            case let .failure(error):
-                self.finish(.failure(error), completion)
+            case let .success(connection): connection.start(exchange)
+            case let .failure(error): self.finish(exchange, with: .failure(error))
             }
+        }
+    }
+
+    /// After any failure the connection is dropped; a reused connection found closed (its collector answers
+    /// `closedMidReply(receivedBytes: 0)`) gets the request again on a new one.
+    private func ended(_ exchange: RetriedExchange, with result: Result<[[UInt8]], any Error>) {
+        guard case let .failure(error) = result else { return finish(exchange, with: result) }
+        _ = drop()
+        if exchange.onReusedConnection, case WireError.closedMidReply(receivedBytes: 0) = error {
+            sendOnNewConnection(exchange)
+        } else {
+            finish(exchange, with: result)
         }
     }
 

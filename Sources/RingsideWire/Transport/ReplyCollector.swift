@@ -6,8 +6,10 @@ import NIOCore
 /// A request in flight: the bytes to send, how many replies to expect, how they end, and whom to tell.
 ///
 /// A class, because the collector reads it on every chunk of a reply: copying a struct of five reference-counted
-/// fields each time showed as a few percent of the poll's CPU.
-final class PendingExchange: Sendable {
+/// fields each time showed as a few percent of the poll's CPU. Not final: a persistent connection's exchanges
+/// route their outcome through the connection (`complete`), which may resend them, without wrapping the
+/// completion in another closure. Lives on the connection's loop.
+class PendingExchange {
     let request: ByteBuffer
     let replyCount: Int
     let framing: ReplyFraming
@@ -20,6 +22,11 @@ final class PendingExchange: Sendable {
         self.framing = framing
         self.deadline = deadline
         self.completion = completion
+    }
+
+    /// Called by the collector, once per `start`, with the exchange's outcome.
+    func complete(_ result: Result<[[UInt8]], any Error>) {
+        completion(result)
     }
 }
 
@@ -45,6 +52,9 @@ final class ReplyCollector: ChannelInboundHandler, CoalescedTimerTarget {
     private var received: [UInt8] = []
     private var resumeAt = 0
     private var replies: [[UInt8]] = []
+    /// Whether `received` and `replies` still hold what the last exchange delivered. They are cleared once its
+    /// reader is done, so `start` need not touch them (on a thousand connections, that is a cache miss each).
+    private var buffersHandedOut = false
     /// Bumped when an exchange starts and when it ends, so a deadline that comes due after its exchange ended is
     /// recognised and ignored (deadlines are coalesced timers, never cancelled).
     private var generation = 0
@@ -69,14 +79,13 @@ final class ReplyCollector: ChannelInboundHandler, CoalescedTimerTarget {
     /// Sends the exchange's request and collects its replies. Call on the channel's loop.
     func start(_ exchange: PendingExchange) {
         guard pending == nil else {
-            return exchange.completion(.failure(WireError.connectionFailed("a request is already in flight on this connection")))
+            return exchange.complete(.failure(WireError.connectionFailed("a request is already in flight on this connection")))
         }
         guard let context, !isClosed else {
-            return exchange.completion(.failure(WireError.closedMidReply(receivedBytes: 0)))
+            return exchange.complete(.failure(WireError.closedMidReply(receivedBytes: 0)))
         }
         pending = exchange
-        received.removeAll(keepingCapacity: true)
-        replies.removeAll(keepingCapacity: true)
+        if buffersHandedOut { clearBuffers() }  // started from the previous exchange's completion
         resumeAt = 0
         scheduleDeadline(exchange.deadline, context: context)
         // No write promise: a failed write closes the channel, and `channelInactive` then fails the exchange.
@@ -161,11 +170,17 @@ final class ReplyCollector: ChannelInboundHandler, CoalescedTimerTarget {
         generation += 1  // its deadline, still to come, is now stale
         if close { context.close(promise: nil) }
         let outcome: Result<[[UInt8]], any Error> = error.map { .failure($0) } ?? .success(replies)
-        exchange.completion(consume outcome)
+        buffersHandedOut = true
+        exchange.complete(consume outcome)
         // Unless the reader started another exchange, take the buffers back: once the reader has let go of the
         // replies (a poll parses them and keeps the numbers), clearing them keeps their storage without a copy.
         guard pending == nil else { return }
+        clearBuffers()
+    }
+
+    private func clearBuffers() {
         replies.removeAll(keepingCapacity: true)
         if received.capacity > Self.keptBufferCapacity { received = [] } else { received.removeAll(keepingCapacity: true) }
+        buffersHandedOut = false
     }
 }

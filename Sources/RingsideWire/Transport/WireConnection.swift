@@ -82,9 +82,14 @@ public struct WireConnection: Sendable {
         guard eventLoop.inEventLoop else {
             return eventLoop.execute { exchange(request, replies: replies, framing: framing, then: completion) }
         }
-        collector.value.start(PendingExchange(
+        start(PendingExchange(
             request: request, replyCount: replies, framing: framing,
             deadline: .nanoseconds(limits.requestTimeout.nanoseconds), completion: completion))
+    }
+
+    /// Hands `exchange` to the collector. Call on the connection's loop.
+    func start(_ exchange: PendingExchange) {
+        collector.value.start(exchange)
     }
 
     public func exchange(_ request: ByteBuffer, replies: Int = 1, framing: ReplyFraming) -> EventLoopFuture<[[UInt8]]> {
