@@ -14,19 +14,24 @@ import Synchronization
 public final class PollEngine: Sendable {
     public let fleet: Fleet
     private let pollers: [EndpointPoller]
-    /// The only copy of every endpoint's state, mutated in place under the lock: a second copy would make each
-    /// poll copy the whole history (copy-on-write), which dominated CPU with 1,000 endpoints.
-    private let published: Mutex<Published>
+    /// Per endpoint, in fleet order (the poller's index), so a poll finds its state without hashing names.
+    private let published: [PublishedState]
+    /// The newest events of the whole fleet, locked only when a poll raised one.
+    private let events = Mutex<Deque<FleetEvent>>([])
     private let logger: Logger
 
     /// The newest events are kept; older ones fall off.
     public static let eventCapacity = 1000
 
-    /// Per endpoint, in fleet order (the poller's index), so a poll finds its state without hashing names.
-    private struct Published: Sendable {
-        var states: [EndpointState]
-        var events: Deque<FleetEvent> = []
-        var cycles: [Int]
+    /// The only copy of one endpoint's state, mutated in place under its own lock: a second copy would make each
+    /// poll copy the whole history (copy-on-write), and one lock for the fleet had the event loops contend and
+    /// pass its cache line between cores on every poll.
+    private final class PublishedState: Sendable {
+        let current: Mutex<(state: EndpointState, polls: Int)>
+
+        init(_ state: EndpointState) {
+            current = Mutex((state, 0))
+        }
     }
 
     public init(
@@ -41,19 +46,18 @@ public final class PollEngine: Sendable {
                 index: index, endpoint: endpoint, sources: sources, polling: fleet.polling,
                 eventLoop: MultiThreadedEventLoopGroup.singleton.next())
         }
-        let states = fleet.endpoints.map { endpoint in
+        published = fleet.endpoints.map { endpoint in
             var state = EndpointState(endpoint: endpoint, historyCapacity: historyCapacity)
             state.ejectionPolicies = ejectionPolicies[endpoint.name] ?? [:]
-            return state
+            return PublishedState(state)
         }
-        published = Mutex(Published(states: states, cycles: Array(repeating: 0, count: states.count)))
     }
 
-    /// The latest state of every endpoint, in fleet order, with recent events.
+    /// The latest state of every endpoint, in fleet order, with recent events. Each endpoint's state is
+    /// consistent in itself; endpoints polled while the snapshot is taken may show the poll before or after.
     public func snapshot() -> FleetSnapshot {
-        published.withLock { published in
-            FleetSnapshot(fleet: fleet, endpoints: published.states, events: Array(published.events), takenAt: Date())
-        }
+        let endpoints = published.map { cell in cell.current.withLock { $0.state } }
+        return FleetSnapshot(fleet: fleet, endpoints: endpoints, events: events.withLock { Array($0) }, takenAt: Date())
     }
 
     /// Polls every endpoint once, all at the same time, and returns when the last one answered or timed out.
@@ -81,9 +85,8 @@ public final class PollEngine: Sendable {
 
     /// How many polls have completed per endpoint since the engine started (for tests and benchmarks).
     public func completedPolls() -> [String: Int] {
-        published.withLock { published in
-            Dictionary(uniqueKeysWithValues: zip(fleet.endpoints.map(\.name), published.cycles).filter { $0.1 > 0 })
-        }
+        let polls = published.map { cell in cell.current.withLock { $0.polls } }
+        return Dictionary(uniqueKeysWithValues: zip(fleet.endpoints.map(\.name), polls).filter { $0.1 > 0 })
     }
 
     public func stop() async {
@@ -99,18 +102,22 @@ public final class PollEngine: Sendable {
     private func record(_ outcome: Result<PollData, any Error>, latency: Duration, for index: Int) -> Int {
         let thresholds = fleet.thresholds
         let now = Date()
-        let (failures, events) = published.withLock { published in
+        let (failures, events) = published[index].current.withLock { current in
             let events: [FleetEvent]
             switch outcome {
-            case let .success(data): events = published.states[index].record(data, latency: latency, at: now, thresholds: thresholds)
-            case let .failure(error): events = published.states[index].recordFailure(error, at: now)
+            case let .success(data): events = current.state.record(data, latency: latency, at: now, thresholds: thresholds)
+            case let .failure(error): events = current.state.recordFailure(error, at: now)
             }
-            published.cycles[index] += 1
-            for event in events {
-                if published.events.count == Self.eventCapacity { published.events.removeFirst() }
-                published.events.append(event)
+            current.polls += 1
+            return (current.state.consecutiveFailures, events)
+        }
+        if !events.isEmpty {
+            self.events.withLock { recent in
+                for event in events {
+                    if recent.count == Self.eventCapacity { recent.removeFirst() }
+                    recent.append(event)
+                }
             }
-            return (published.states[index].consecutiveFailures, events)
         }
         if case let .failure(error) = outcome {
             logger.debug("poll failed", metadata: ["endpoint": "\(fleet.endpoints[index].name)", "error": "\(error)"])
