@@ -60,7 +60,7 @@ import Testing
     }
 
     @Test(arguments: [
-        (WireError.connectionRefused, "DOWN"), (.connectionReset, "DOWN"), (.replyTimeout(.seconds(1)), "DOWN"), (.closedMidReply(receivedBytes: 3), "DOWN"),
+        (WireError.connectionRefused, "DOWN"), (.connectionReset(receivedBytes: 0), "DOWN"), (.replyTimeout(.seconds(1)), "DOWN"), (.closedMidReply(receivedBytes: 3), "DOWN"),
         (.authenticationFailed("WRONGPASS"), "AUTH"), (.malformedReply("x"), "PROTO"), (.replyTooLarge(limit: 1), "PROTO"),
         (.serverError("ERROR"), "PROTO"),
     ])

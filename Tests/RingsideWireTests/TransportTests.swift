@@ -26,6 +26,41 @@ import Testing
         await server.stop()
     }
 
+    /// The collector reuses its reply buffer once a reader is done with it; a reader that keeps a reply keeps it
+    /// as it was, whatever the connection reads next.
+    @Test func aReplyKeptByItsReaderStaysIntactWhileTheConnectionReadsTheNext() async throws {
+        let server = try await FakeServer(.reply { request, bytes in FakeReplies.memcached(bytes, hits: UInt64(request), misses: 0) })
+        let connection = PersistentConnection(
+            host: "127.0.0.1", port: server.port, limits: WireLimits(), on: MultiThreadedEventLoopGroup.singleton.next())
+        let first = try await connection.exchange(ByteBuffer(string: "stats\r\n"), framing: MemcachedFraming.listing).get()[0]
+        let kept = Array(first)
+        let second = try await connection.exchange(ByteBuffer(string: "stats\r\n"), framing: MemcachedFraming.listing).get()[0]
+        #expect(first == kept)
+        #expect(try MemcachedStats.sample(statsReply: first, at: .now).counters.hits == 0)
+        #expect(try MemcachedStats.sample(statsReply: second, at: .now).counters.hits == 1)
+        try? await connection.close().get()
+        await server.stop()
+    }
+
+    /// A server that closed the kept connection while it sat idle (HAProxy's CLI timeout, a restart) gets the
+    /// request again on a new connection, rather than the endpoint showing as down for a poll.
+    @Test func aRequestOnAConnectionTheServerClosedIsSentAgainOnANewOne() async throws {
+        let server = try await FakeServer(.replyThenClose(Array("STAT pid 1\r\nSTAT uptime 5\r\nEND\r\n".utf8)))
+        let connection = PersistentConnection(
+            host: "127.0.0.1", port: server.port, limits: WireLimits(), on: MultiThreadedEventLoopGroup.singleton.next())
+        // Depending on timing the client sees the server's FIN before writing, or writes first and gets a reset
+        // back: twenty requests in a row meet both.
+        for _ in 0..<20 {
+            let reply = try await connection.exchange(ByteBuffer(string: "stats\r\n"), framing: MemcachedFraming.listing).get()[0]
+            #expect(try MemcachedStats.sample(statsReply: reply, at: .now).identity.uptimeSeconds == 5)
+        }
+        #expect(server.requestCount == 20, "each request answered once, on its own connection")
+        #expect(WireError.connectionReset(receivedBytes: 0).lostBeforeAnyReply)
+        #expect(!WireError.connectionReset(receivedBytes: 10).lostBeforeAnyReply, "part of a reply came: not resent")
+        try? await connection.close().get()
+        await server.stop()
+    }
+
     /// Deadlines and next polls may fire late by at most the grid's step, never early, each exactly once.
     @Test func coalescedTimersNeverFireEarly() async throws {
         let loop = MultiThreadedEventLoopGroup.singleton.next()

@@ -104,12 +104,12 @@ public final class PersistentConnection: Sendable {
         }
     }
 
-    /// After any failure the connection is dropped; a reused connection found closed (its collector answers
-    /// `closedMidReply(receivedBytes: 0)`) gets the request again on a new one.
+    /// After any failure the connection is dropped; a reused connection found closed before any reply came
+    /// (`WireError.lostBeforeAnyReply`) gets the request again on a new one.
     private func ended(_ exchange: RetriedExchange, with result: Result<[[UInt8]], any Error>) {
         guard case let .failure(error) = result else { return finish(exchange, with: result) }
         _ = drop()
-        if exchange.onReusedConnection, case WireError.closedMidReply(receivedBytes: 0) = error {
+        if exchange.onReusedConnection, let wire = error as? WireError, wire.lostBeforeAnyReply {
             sendOnNewConnection(exchange)
         } else {
             finish(exchange, with: result)

@@ -143,7 +143,7 @@ final class ReplyCollector: ChannelInboundHandler, CoalescedTimerTarget {
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         let wireError: WireError
         if let io = error as? IOError, io.errnoCode == ECONNRESET || io.errnoCode == EPIPE {
-            wireError = .connectionReset
+            wireError = .connectionReset(receivedBytes: received.count + replies.reduce(0) { $0 + $1.count })
         } else {
             wireError = .connectionFailed("\(error)")
         }

@@ -1,8 +1,9 @@
 /// Why a request to an endpoint failed, in words an operator can act on.
 public enum WireError: Error, Sendable, Equatable, CustomStringConvertible {
     case connectionRefused
-    /// The server (or something between) reset an open connection: typically a node killed mid-poll.
-    case connectionReset
+    /// The server (or something between) reset an open connection: typically a node killed mid-poll, or a
+    /// request written to a connection the server had already closed.
+    case connectionReset(receivedBytes: Int)
     case connectTimeout(Duration)
     /// Connected, but no whole reply within the deadline (a hung or overloaded server).
     case replyTimeout(Duration)
@@ -29,6 +30,16 @@ public enum WireError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .serverError(text): "server answered: \(text)"
         case let .authenticationFailed(text): "authentication failed: \(text)"
         case let .connectionFailed(text): text
+        }
+    }
+
+    /// The connection went away before any byte of the reply. On a connection kept from an earlier request this
+    /// is the server having closed it while idle (the FIN seen, or the reset its kernel sends back for the
+    /// request written after it), and the request can be sent again on a new connection.
+    public var lostBeforeAnyReply: Bool {
+        switch self {
+        case .closedMidReply(receivedBytes: 0), .connectionReset(receivedBytes: 0): true
+        default: false
         }
     }
 
