@@ -127,6 +127,10 @@ final class ReplyCollector: ChannelInboundHandler, CoalescedTimerTarget {
         }
     }
 
+    /// The collector is the pipeline's last handler and reads are its business: nothing after it wants to know
+    /// that one ended, so the event is not passed on (one pipeline hop less per reply).
+    func channelReadComplete(context: ChannelHandlerContext) {}
+
     func channelInactive(context: ChannelHandlerContext) {
         isClosed = true
         if let exchange = pending {
