@@ -24,12 +24,12 @@ public final class PersistentConnection: Sendable {
         var connection: WireConnection?
         var busy = false
         /// Requests asked for while another was in flight, in order.
-        var waiting: Deque<RetriedExchange> = []
+        var waiting: Deque<ResendableExchange> = []
     }
 
     /// An exchange whose outcome goes through its connection, which resends it once on a new connection when the
     /// reused one turns out to have been closed.
-    private final class RetriedExchange: PendingExchange {
+    private final class ResendableExchange: PendingExchange {
         let owner: PersistentConnection
         /// Whether it went out on a connection opened for an earlier request (and so may be resent).
         var onReusedConnection = false
@@ -60,7 +60,7 @@ public final class PersistentConnection: Sendable {
         guard eventLoop.inEventLoop else {
             return eventLoop.execute { self.exchange(request, replies: replies, framing: framing, then: completion) }
         }
-        let exchange = RetriedExchange(owner: self, request: request, replies: replies, framing: framing, completion: completion)
+        let exchange = ResendableExchange(owner: self, request: request, replies: replies, framing: framing, completion: completion)
         guard !state.value.busy else { return state.value.waiting.append(exchange) }
         state.value.busy = true
         send(exchange)
@@ -77,7 +77,7 @@ public final class PersistentConnection: Sendable {
 
     /// Reports a request's outcome, then starts the oldest waiting request (unless the completion just called
     /// already sent another).
-    private func finish(_ exchange: RetriedExchange, with result: Result<[[UInt8]], any Error>) {
+    private func finish(_ exchange: ResendableExchange, with result: Result<[[UInt8]], any Error>) {
         state.value.busy = false
         exchange.completion(result)
         if !state.value.busy, let next = state.value.waiting.popFirst() {
@@ -87,13 +87,13 @@ public final class PersistentConnection: Sendable {
     }
 
     /// Sends on the open connection, or on a new one. Ends with `ended`.
-    private func send(_ exchange: RetriedExchange) {
+    private func send(_ exchange: ResendableExchange) {
         guard let connection = state.value.connection else { return sendOnNewConnection(exchange) }
         exchange.onReusedConnection = true
         connection.start(exchange)
     }
 
-    private func sendOnNewConnection(_ exchange: RetriedExchange) {
+    private func sendOnNewConnection(_ exchange: ResendableExchange) {
         _ = drop()
         exchange.onReusedConnection = false
         connect().assumeIsolated().whenComplete { connected in
@@ -106,7 +106,7 @@ public final class PersistentConnection: Sendable {
 
     /// After any failure the connection is dropped; a reused connection found closed before any reply came
     /// (`WireError.lostBeforeAnyReply`) gets the request again on a new one.
-    private func ended(_ exchange: RetriedExchange, with result: Result<[[UInt8]], any Error>) {
+    private func ended(_ exchange: ResendableExchange, with result: Result<[[UInt8]], any Error>) {
         guard case let .failure(error) = result else { return finish(exchange, with: result) }
         _ = drop()
         if exchange.onReusedConnection, let wire = error as? WireError, wire.lostBeforeAnyReply {
