@@ -19,10 +19,6 @@ public struct BoundedSeries<Element: Sendable & Equatable>: Sendable, Equatable 
     }
 }
 
-extension BoundedSeries where Element == Double? {
-    public var last: Double? { values.last ?? nil }
-}
-
 /// The per-node history the console charts: one point per poll, holding every charted metric.
 ///
 /// One series of points rather than a series per metric, so recording a poll touches one buffer instead of six

@@ -13,7 +13,7 @@ public enum PollData: Sendable, Equatable {
 /// Something that can be polled: one wire client behind a common face. `poll` calls back on the client's own
 /// event loop, so the poller goes on without leaving that loop (and without a future per layer).
 public protocol EndpointSource: Sendable {
-    func poll(_ completion: @escaping @Sendable (Result<PollData, any Error>) -> Void)
+    func poll(_ completion: @escaping Completion<PollData>)
     func close() -> EventLoopFuture<Void>
 }
 
@@ -65,7 +65,7 @@ public struct EndpointSourceFactory: Sendable {
 
 struct MemcachedSource: EndpointSource {
     let client: MemcachedClient
-    func poll(_ completion: @escaping @Sendable (Result<PollData, any Error>) -> Void) {
+    func poll(_ completion: @escaping Completion<PollData>) {
         client.poll { completion($0.map(PollData.cache)) }
     }
     func close() -> EventLoopFuture<Void> { client.close() }
@@ -73,7 +73,7 @@ struct MemcachedSource: EndpointSource {
 
 struct RedisSource: EndpointSource {
     let client: RedisClient
-    func poll(_ completion: @escaping @Sendable (Result<PollData, any Error>) -> Void) {
+    func poll(_ completion: @escaping Completion<PollData>) {
         client.poll { completion($0.map(PollData.cache)) }
     }
     func close() -> EventLoopFuture<Void> { client.close() }
@@ -81,7 +81,7 @@ struct RedisSource: EndpointSource {
 
 struct HAProxySource: EndpointSource {
     let client: HAProxyClient
-    func poll(_ completion: @escaping @Sendable (Result<PollData, any Error>) -> Void) {
+    func poll(_ completion: @escaping Completion<PollData>) {
         client.poll { completion($0.map(PollData.haproxy)) }
     }
     func close() -> EventLoopFuture<Void> { client.close() }
@@ -91,7 +91,7 @@ struct HAProxySource: EndpointSource {
 struct TwemproxySource: EndpointSource {
     let client: TwemproxyClient
     let eventLoop: any EventLoop
-    func poll(_ completion: @escaping @Sendable (Result<PollData, any Error>) -> Void) {
+    func poll(_ completion: @escaping Completion<PollData>) {
         client.poll().whenComplete { completion($0.map(PollData.twemproxy)) }
     }
     func close() -> EventLoopFuture<Void> { eventLoop.makeSucceededVoidFuture() }
@@ -101,7 +101,7 @@ struct TwemproxySource: EndpointSource {
 struct FailingSource: EndpointSource {
     let error: any Error
     let eventLoop: any EventLoop
-    func poll(_ completion: @escaping @Sendable (Result<PollData, any Error>) -> Void) {
+    func poll(_ completion: @escaping Completion<PollData>) {
         eventLoop.execute { completion(.failure(error)) }
     }
     func close() -> EventLoopFuture<Void> { eventLoop.makeSucceededVoidFuture() }

@@ -88,7 +88,7 @@ public enum MemcachedStats {
 
 /// The `stats` fields a sample reads; a case's raw value is its position in `names`.
 enum SampledStat: Int, CaseIterable {
-    case pid, uptime, version, getHits, getMisses, cmdGet, cmdSet, evictions, reclaimed, crawlerReclaimed, bytes
+    case pid, uptime, getHits, getMisses, cmdGet, cmdSet, evictions, reclaimed, crawlerReclaimed, bytes
     case limitMaxbytes, currItems, currConnections, cmdTouch, cmdFlush, deleteHits, deleteMisses, incrHits, incrMisses
     case decrHits, decrMisses, casHits, casMisses, casBadval
 
@@ -97,7 +97,6 @@ enum SampledStat: Int, CaseIterable {
         switch self {
         case .pid: "pid"
         case .uptime: "uptime"
-        case .version: "version"
         case .getHits: "get_hits"
         case .getMisses: "get_misses"
         case .cmdGet: "cmd_get"
@@ -139,7 +138,7 @@ enum SampledStat: Int, CaseIterable {
 private struct StatsReading {
     let bytes: UnsafeBufferPointer<UInt8>
     /// One per `SampledStat` case.
-    var ranges = InlineArray<25, Range<Int>?>(repeating: nil)
+    var ranges = InlineArray<24, Range<Int>?>(repeating: nil)
 
     init(bytes: UnsafeBufferPointer<UInt8>) {
         assert(SampledStat.allCases.count == ranges.count, "StatsReading.ranges needs one slot per SampledStat case")
