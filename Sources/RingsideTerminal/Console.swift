@@ -31,14 +31,42 @@ public struct ConsoleOptions: Sendable {
     }
 }
 
-/// The live console: the engine polls in the background; this loop, on the calling thread, owns every curses
-/// call, reads keys (waiting at most 100 ms) and draws the newest snapshot.
+/// What the console shows and pokes: the poll engine in production, a scripted fleet in tests.
+public protocol ConsoleSource: Sendable {
+    var fleet: Fleet { get }
+    func snapshot() -> FleetSnapshot
+    func start()
+    func pollAllOnce() async
+}
+
+extension PollEngine: ConsoleSource {}
+
+/// The live console: the engine polls in the background; the console loop, on a thread of its own, owns every
+/// curses call, reads keys (waiting at most 100 ms) and draws the newest snapshot.
 public enum Console {
-    /// Runs until `q`, Ctrl-C, SIGTERM or SIGHUP; always restores the terminal. Returns the signal that ended it, if any.
-    @discardableResult
-    public static func run(engine: PollEngine, options: ConsoleOptions) throws -> Int32? {
-        let terminal = try CursesTerminal(
-            ascii: options.ascii, monochrome: options.monochrome, theme: options.theme, term: ProcessInfo.processInfo.environment["TERM"])
+    /// Runs until `q`, Ctrl-C, SIGTERM or SIGHUP (or the terminal going away); always restores the terminal.
+    /// Returns the signal that ended it, if any.
+    ///
+    /// The loop blocks in `wget_wch` for as long as the console runs, so it gets a thread of its own: on a
+    /// Swift-concurrency pool thread it would take one of the pool's few threads (two on a 2-core machine) from
+    /// the pollers' callers and the demo's drills.
+    public static func run(engine: some ConsoleSource, options: ConsoleOptions) async throws -> Int32? {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(with: Result {
+                    let terminal = try CursesTerminal(
+                        ascii: options.ascii, monochrome: options.monochrome, theme: options.theme,
+                        term: ProcessInfo.processInfo.environment["TERM"])
+                    return run(engine: engine, options: options, terminal: terminal)
+                })
+            }
+            thread.name = "ringside-console"
+            thread.start()
+        }
+    }
+
+    /// The loop itself, on the calling thread, drawing on `terminal` (closed on every way out).
+    public static func run(engine: some ConsoleSource, options: ConsoleOptions, terminal: some ConsoleTerminal) -> Int32? {
         defer { terminal.close() }
         engine.start()
         var state = ConsoleState(readOnly: options.readOnly, sourceBadge: options.sourceBadge)
@@ -73,6 +101,8 @@ public enum Console {
                 remoteRingsStarted = true
             }
             let rings = state.screen == .rings ? ringTracker.update(snapshot) : []
+            let rows = SelectableRows.of(snapshot, state: state, rings: rings, width: width)
+            state.follow(rows)
             let context = RenderContext(
                 glyphs: terminal.unicode ? .unicode : .plain, clock: clockFormat.string(from: snapshot.takenAt),
                 fleetHitRatios: Array(fleetHitRatios.values), extraCommands: options.extraCommands?.help ?? [], rings: rings,
@@ -82,15 +112,14 @@ public enum Console {
                 terminal.draw(frame)
                 lastFrame = frame
             }
-            guard let key = terminal.readKey() else { continue }
-            if key == .resize { continue }
-            let rows = NodeRows.visible(snapshot, state: state)
-            let scrollable = switch state.screen {
-            case .balancers: BalancersScreen.lineCount(snapshot, width: width)
-            case .rings: rings.isEmpty ? 0 : rings[RingScreen.wrappedIndex(state.ringIndex, count: rings.count)].ring?.nodes.count ?? 0
-            default: rows.count
+            let key: Key
+            switch terminal.readInput() {
+            case .idle: continue
+            case .gone: return SIGHUP
+            case .key(.resize): continue
+            case let .key(pressed): key = pressed
             }
-            switch state.handle(key, rows: scrollable, pageSize: max(1, height - 10)) {
+            switch state.handle(key, rows: rows, pageSize: max(1, height - 10)) {
             case .quit: return nil
             case .pollNow: Task.detached { await engine.pollAllOnce() }
             case .redraw:
@@ -101,12 +130,27 @@ public enum Console {
                 state.message = "running :\(line)…"
                 Task.detached { answers.put(await run(line) ?? "unknown command '\(line)'; :help lists the commands") }
             case .openSelection:
-                state.screen = .nodeDetail(snapshot.endpoints[rows[min(state.selection, rows.count - 1)]].endpoint.name)
+                if let node = state.selectedRow { state.screen = .nodeDetail(node) }
             case let .stage(action): RingStaging.apply(action, to: &state, rings: rings)
             case .none: break
             }
         }
         return terminationSignal.load(ordering: .relaxed)
+    }
+}
+
+/// The identities of the rows the current screen lets the cursor move over, in display order.
+enum SelectableRows {
+    static func of(_ snapshot: FleetSnapshot, state: ConsoleState, rings: [TrackedRing], width: Int) -> [String] {
+        switch state.screen {
+        case .overview: return NodeRows.visible(snapshot, state: state).map { snapshot.endpoints[$0].endpoint.name }
+        case .rings:
+            guard !rings.isEmpty, let ring = rings[RingScreen.wrappedIndex(state.ringIndex, count: rings.count)].ring else { return [] }
+            return ring.nodes.map(\.name)
+        // The balancer lines scroll: a line's place is its identity.
+        case .balancers: return (0..<BalancersScreen.lineCount(snapshot, width: width)).map(String.init)
+        case .events, .help, .nodeDetail: return []
+        }
     }
 }
 

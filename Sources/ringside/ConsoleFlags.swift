@@ -36,10 +36,10 @@ struct ConsoleFlags: ParsableArguments {
         options.sourceNote = sourceNote
         let ended: Int32?
         do {
-            ended = try Console.run(engine: engine, options: options)
+            ended = try await Console.run(engine: engine, options: options)
         } catch {
             await engine.stop()
-            FileHandle.standardError.write(Data("ringside: \(error)\\n".utf8))
+            FileHandle.standardError.write(Data("ringside: \(error)\n".utf8))
             throw ExitCode(2)
         }
         await engine.stop()

@@ -132,8 +132,10 @@ import Testing
             state(engine, "edge").haproxy?.backends.first { $0.name == "be_app" }?.servers ?? []
         }
         // The state changes at once; the session rate on the next traffic tick (HAProxy's own rate lags too).
+        // Before the first traffic tick every rate is 0: wait for the others to carry traffic too.
         #expect(await pollUntil(engine) { _ in
-            servers().first { $0.name == "app-2" }.map { $0.status.text == "DRAIN" && $0.sessionRate == 0 } ?? false
+            let drained = servers().first { $0.name == "app-2" }.map { $0.status.text == "DRAIN" && $0.sessionRate == 0 } ?? false
+            return drained && servers().contains { ($0.sessionRate ?? 0) > 0 }
         })
         let rates = Dictionary(uniqueKeysWithValues: servers().map { ($0.name, Double($0.sessionRate ?? -1)) })
         #expect(rates["app-2"] == 0)

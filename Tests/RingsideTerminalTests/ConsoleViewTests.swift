@@ -99,9 +99,9 @@ import Testing
         state.screen = .events
         var text = ConsoleView.render(snapshot, state: state, context: context, width: 80, height: 24).text
         #expect(text.contains("EVENTS 3") && text.contains("hit ratio 50.0% below 60.0%") && text.contains("app-2"))
-        _ = state.handle(.character("/"), rows: 0, pageSize: 1)
+        _ = state.handle(.character("/"), rows: rowNames(0), pageSize: 1)
         #expect(state.screen == .events, "/ filters the screen it is typed on")
-        for character in "down" { _ = state.handle(.character(character), rows: 0, pageSize: 1) }
+        for character in "down" { _ = state.handle(.character(character), rows: rowNames(0), pageSize: 1) }
         text = ConsoleView.render(snapshot, state: state, context: context, width: 80, height: 24).text
         #expect(text.contains("EVENTS 2  filter: down"))
         #expect(!text.contains("hit ratio 50.0%"))
@@ -111,10 +111,10 @@ import Testing
         var state = ConsoleState()
         state.screen = .nodeDetail("mc-1")
         #expect(ConsoleView.render(FleetFixture.snapshot, state: state, context: context, width: 80, height: 24).text.contains("last minute (w changes)"))
-        _ = state.handle(.character("w"), rows: 0, pageSize: 1)
+        _ = state.handle(.character("w"), rows: rowNames(0), pageSize: 1)
         #expect(ConsoleView.render(FleetFixture.snapshot, state: state, context: context, width: 80, height: 24).text.contains("last 10 minutes"))
-        _ = state.handle(.character("w"), rows: 0, pageSize: 1)
-        _ = state.handle(.character("w"), rows: 0, pageSize: 1)
+        _ = state.handle(.character("w"), rows: rowNames(0), pageSize: 1)
+        _ = state.handle(.character("w"), rows: rowNames(0), pageSize: 1)
         #expect(state.chartSpan == .minute)
     }
 
@@ -132,9 +132,9 @@ import Testing
     @Test func commandLineRunsCommandsAndExplainsMistakes() {
         var state = ConsoleState()
         func type(_ text: String) -> ConsoleState.Effect {
-            _ = state.handle(.character(":"), rows: 0, pageSize: 1)
-            for character in text { _ = state.handle(.character(character), rows: 0, pageSize: 1) }
-            return state.handle(.enter, rows: 0, pageSize: 1)
+            _ = state.handle(.character(":"), rows: rowNames(0), pageSize: 1)
+            for character in text { _ = state.handle(.character(character), rows: rowNames(0), pageSize: 1) }
+            return state.handle(.enter, rows: rowNames(0), pageSize: 1)
         }
         #expect(type("sort hit%") == .none && state.sort == .hitRatio)
         #expect(type("filter mc") == .none && state.filter == "mc")
@@ -144,60 +144,60 @@ import Testing
         #expect(type("sort colour") == .none && state.message?.hasPrefix("sort by one of") == true)
         #expect(type("poll") == .pollNow)
         #expect(type("q") == .quit)
-        _ = state.handle(.character(":"), rows: 0, pageSize: 1)
-        _ = state.handle(.character("q"), rows: 0, pageSize: 1)
-        #expect(state.handle(.escape, rows: 0, pageSize: 1) == .none && state.commandLine == nil, "Esc cancels the command")
+        _ = state.handle(.character(":"), rows: rowNames(0), pageSize: 1)
+        _ = state.handle(.character("q"), rows: rowNames(0), pageSize: 1)
+        #expect(state.handle(.escape, rows: rowNames(0), pageSize: 1) == .none && state.commandLine == nil, "Esc cancels the command")
     }
 
     @Test func enterRunsTheCommandOrAppliesTheFilterBeforeItOpensANode() {
         var state = ConsoleState()
-        #expect(state.handle(.enter, rows: 3, pageSize: 1) == .openSelection)
-        #expect(state.handle(.enter, rows: 0, pageSize: 1) == .none, "nothing to open")
-        _ = state.handle(.character(":"), rows: 3, pageSize: 1)
-        for character in "kill mc-2" { _ = state.handle(.character(character), rows: 3, pageSize: 1) }
-        #expect(state.handle(.enter, rows: 3, pageSize: 1) == .external("kill mc-2"))
-        _ = state.handle(.character("/"), rows: 3, pageSize: 1)
-        #expect(state.handle(.enter, rows: 3, pageSize: 1) == .none)
+        #expect(state.handle(.enter, rows: rowNames(3), pageSize: 1) == .openSelection)
+        #expect(state.handle(.enter, rows: rowNames(0), pageSize: 1) == .none, "nothing to open")
+        _ = state.handle(.character(":"), rows: rowNames(3), pageSize: 1)
+        for character in "kill mc-2" { _ = state.handle(.character(character), rows: rowNames(3), pageSize: 1) }
+        #expect(state.handle(.enter, rows: rowNames(3), pageSize: 1) == .external("kill mc-2"))
+        _ = state.handle(.character("/"), rows: rowNames(3), pageSize: 1)
+        #expect(state.handle(.enter, rows: rowNames(3), pageSize: 1) == .none)
         #expect(!state.editingFilter)
     }
 
     @Test func tabCyclesOverviewEventsBalancersRings() {
         var state = ConsoleState()
-        _ = state.handle(.tab, rows: 0, pageSize: 1)
+        _ = state.handle(.tab, rows: rowNames(0), pageSize: 1)
         #expect(state.screen == .events)
-        _ = state.handle(.tab, rows: 0, pageSize: 1)
+        _ = state.handle(.tab, rows: rowNames(0), pageSize: 1)
         #expect(state.screen == .balancers)
-        _ = state.handle(.tab, rows: 0, pageSize: 1)
+        _ = state.handle(.tab, rows: rowNames(0), pageSize: 1)
         #expect(state.screen == .rings)
-        _ = state.handle(.tab, rows: 0, pageSize: 1)
+        _ = state.handle(.tab, rows: rowNames(0), pageSize: 1)
         #expect(state.screen == .overview)
-        _ = state.handle(.backTab, rows: 0, pageSize: 1)
+        _ = state.handle(.backTab, rows: rowNames(0), pageSize: 1)
         #expect(state.screen == .rings)
     }
 
     @Test func movementStaysInBounds() {
         var state = ConsoleState()
-        _ = state.handle(.up, rows: 5, pageSize: 3)
+        _ = state.handle(.up, rows: rowNames(5), pageSize: 3)
         #expect(state.selection == 0)
-        _ = state.handle(.character("G"), rows: 5, pageSize: 3)
+        _ = state.handle(.character("G"), rows: rowNames(5), pageSize: 3)
         #expect(state.selection == 4)
-        _ = state.handle(.down, rows: 5, pageSize: 3)
+        _ = state.handle(.down, rows: rowNames(5), pageSize: 3)
         #expect(state.selection == 4)
-        _ = state.handle(.pageUp, rows: 5, pageSize: 3)
+        _ = state.handle(.pageUp, rows: rowNames(5), pageSize: 3)
         #expect(state.selection == 1)
-        _ = state.handle(.character("g"), rows: 5, pageSize: 3)
+        _ = state.handle(.character("g"), rows: rowNames(5), pageSize: 3)
         #expect(state.selection == 0)
     }
 
     @Test func filterIsTypedAppliedAndClearedWithEsc() {
         var state = ConsoleState()
-        _ = state.handle(.character("/"), rows: 5, pageSize: 3)
-        for character in "mc-2" { _ = state.handle(.character(character), rows: 5, pageSize: 3) }
-        #expect(state.handle(.character("q"), rows: 5, pageSize: 3) == .none, "q is text while typing a filter")
-        _ = state.handle(.backspace, rows: 5, pageSize: 3)
-        _ = state.handle(.enter, rows: 5, pageSize: 3)
+        _ = state.handle(.character("/"), rows: rowNames(5), pageSize: 3)
+        for character in "mc-2" { _ = state.handle(.character(character), rows: rowNames(5), pageSize: 3) }
+        #expect(state.handle(.character("q"), rows: rowNames(5), pageSize: 3) == .none, "q is text while typing a filter")
+        _ = state.handle(.backspace, rows: rowNames(5), pageSize: 3)
+        _ = state.handle(.enter, rows: rowNames(5), pageSize: 3)
         #expect(state.filter == "mc-2" && !state.editingFilter)
-        _ = state.handle(.escape, rows: 5, pageSize: 3)
+        _ = state.handle(.escape, rows: rowNames(5), pageSize: 3)
         #expect(state.filter.isEmpty)
     }
 
@@ -217,19 +217,19 @@ import Testing
 
     @Test func keysMapToEffects() {
         var state = ConsoleState()
-        #expect(state.handle(.character("q"), rows: 0, pageSize: 1) == .quit)
-        #expect(state.handle(.control("c"), rows: 0, pageSize: 1) == .quit)
-        #expect(state.handle(.character("r"), rows: 0, pageSize: 1) == .pollNow)
-        #expect(state.handle(.control("l"), rows: 0, pageSize: 1) == .redraw)
-        _ = state.handle(.character("Z"), rows: 0, pageSize: 1)
+        #expect(state.handle(.character("q"), rows: rowNames(0), pageSize: 1) == .quit)
+        #expect(state.handle(.control("c"), rows: rowNames(0), pageSize: 1) == .quit)
+        #expect(state.handle(.character("r"), rows: rowNames(0), pageSize: 1) == .pollNow)
+        #expect(state.handle(.control("l"), rows: rowNames(0), pageSize: 1) == .redraw)
+        _ = state.handle(.character("Z"), rows: rowNames(0), pageSize: 1)
         #expect(state.paused)
-        _ = state.handle(.function(1), rows: 0, pageSize: 1)
+        _ = state.handle(.function(1), rows: rowNames(0), pageSize: 1)
         #expect(state.screen == .help)
-        _ = state.handle(.escape, rows: 0, pageSize: 1)
+        _ = state.handle(.escape, rows: rowNames(0), pageSize: 1)
         #expect(state.screen == .overview)
-        _ = state.handle(.character("s"), rows: 0, pageSize: 1)
+        _ = state.handle(.character("s"), rows: rowNames(0), pageSize: 1)
         #expect(state.sort == .health)
-        _ = state.handle(.character("<"), rows: 0, pageSize: 1)
+        _ = state.handle(.character("<"), rows: rowNames(0), pageSize: 1)
         #expect(state.sort == .name)
     }
 

@@ -74,3 +74,6 @@ enum FleetFixture {
         return FleetSnapshot(fleet: fleet, endpoints: endpoints, events: [], takenAt: at)
     }
 }
+
+/// `count` row identities, for driving `ConsoleState.handle` where the rows' names do not matter.
+func rowNames(_ count: Int) -> [String] { (0..<count).map { "row-\($0)" } }

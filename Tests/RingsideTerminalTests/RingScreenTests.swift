@@ -37,7 +37,7 @@ import Testing
         var state = ConsoleState()
         state.screen = .rings
         state.selection = 1
-        #expect(state.handle(.character("d"), rows: 4, pageSize: 10) == .stage(.stageDrain))
+        #expect(state.handle(.character("d"), rows: rowNames(4), pageSize: 10) == .stage(.stageDrain))
         RingStaging.apply(.stageDrain, to: &state, rings: rings)
         #expect(state.staged == [.drain(node: "app-2")])
         let plan = Result { () throws(RingError) in try RingPlan(rings[0].ring!, changes: state.staged) }
@@ -58,7 +58,7 @@ import Testing
     @Test func aRingThatCannotBeBuiltSaysWhy() throws {
         var state = ConsoleState()
         state.screen = .rings
-        _ = state.handle(.character("]"), rows: 4, pageSize: 10)
+        _ = state.handle(.character("]"), rows: rowNames(4), pageSize: 10)
         let frame = ConsoleView.render(
             FleetFixture.snapshot, state: state, context: RenderContext(glyphs: .unicode, clock: "12:00:00", rings: try Self.tracked()), width: 80, height: 24)
         #expect(frame.text.contains("RINGS 2/2  waiting"))

@@ -183,11 +183,13 @@ struct ConsoleEndToEndTests {
 }
 
 @Suite struct ConsoleStartTests {
-    @Test(arguments: ["dumb", "no-such-terminal-type"])
+    /// In a real terminal (tmux), so that the TERM is what is refused, not the missing terminal.
+    @Test(.enabled(if: TmuxSession.isAvailable), arguments: ["dumb", "no-such-terminal-type"])
     func anUnusableTerminalIsRefusedWithExitTwo(term: String) async throws {
-        let result = try await RingsideBinary.run(["--memcached", "127.0.0.1:1"], environment: ["TERM": term])
-        #expect(result.status == 2)
-        #expect(result.stderr.contains("cannot run the console on TERM=\(term)"))
+        let session = try TmuxSession(command: "\(RingsideBinary.url.path) --memcached 127.0.0.1:1", environment: ["TERM": term])
+        #expect(await session.waitForExit())
+        #expect(session.diagnostics.hasPrefix("exit status 2"), "\(session.diagnostics)")
+        #expect(session.diagnostics.contains("cannot run the console on TERM=\(term)"), "\(session.diagnostics)")
     }
 
     @Test func withoutAFleetTheDemoIsOffered() async throws {

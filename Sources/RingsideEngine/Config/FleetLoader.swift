@@ -24,17 +24,22 @@ public enum FleetLoader {
         defaultPaths(environment: environment).first { FileManager.default.fileExists(atPath: $0) }
     }
 
-    /// A fleet from `--memcached HOST:PORT`-style flags; names are `kind-N` in the order given.
+    /// A fleet from `--memcached HOST:PORT`-style flags. Each endpoint is named by its address, so the screen says
+    /// which server a row is; the same address given again gets its kind added.
     public static func adHoc(_ targets: [(kind: EndpointKind, address: String)], redisPasswordEnvironment: String?) throws -> Fleet {
-        var counters: [EndpointKind: Int] = [:]
+        var names: Set<String> = []
         let endpoints = try targets.map { target -> Endpoint in
             let address: HostPort
             switch HostPort.parse(target.address) {
             case let .success(parsed): address = parsed
             case let .failure(problem): throw ConfigError(file: "--\(target.kind.rawValue)", message: "address \(problem)")
             }
-            counters[target.kind, default: 0] += 1
-            var endpoint = Endpoint(name: "\(target.kind.rawValue)-\(counters[target.kind]!)", kind: target.kind, address: address)
+            var name = address.description
+            if names.contains(name) { name += " (\(target.kind.rawValue))" }
+            guard names.insert(name).inserted else {
+                throw ConfigError(file: "--\(target.kind.rawValue)", message: "\(address) is given twice")
+            }
+            var endpoint = Endpoint(name: name, kind: target.kind, address: address)
             if target.kind == .redis, let variable = redisPasswordEnvironment {
                 endpoint.credentials = Credentials(password: .environment(variable))
             }

@@ -5,19 +5,26 @@ import Glibc
 
 /// The ncurses backend: owns the screen, reads keys and copies canvases out. Every curses call happens on the
 /// thread that created it (the console loop).
-final class CursesTerminal {
+final class CursesTerminal: ConsoleTerminal {
     enum StartError: Error, CustomStringConvertible {
         case unusableTerminal(String)
+        /// Standard input or output is not a terminal (`ssh host ringside` without `-t`, cron, `</dev/null`).
+        case notATerminal(String)
 
         var description: String {
             switch self {
             case let .unusableTerminal(term):
                 "cannot run the console on TERM=\(term.isEmpty ? "(unset)" : term); try TERM=xterm-256color, or use 'ringside status'"
+            case let .notATerminal(stream):
+                "the console needs a terminal, and standard \(stream) is not one (ssh without -t, cron, a pipe); "
+                    + "use 'ringside status' (or --json) for a report"
             }
         }
     }
 
     let unicode: Bool
+    /// The colours in use: what the terminal has, or monochrome when asked for.
+    let depth: ColorDepth
     private let screen: OpaquePointer
     private let window: UnsafeMutablePointer<WINDOW>
     /// Per slot: the colour pair and the attributes to draw with.
@@ -30,8 +37,14 @@ final class CursesTerminal {
     init(ascii: Bool, monochrome: Bool, theme: Theme, term: String?) throws {
         setlocale(LC_ALL, "")
         guard let term, !term.isEmpty, term != "dumb" else { throw StartError.unusableTerminal(term ?? "") }
+        guard isatty(STDIN_FILENO) == 1 else { throw StartError.notATerminal("input") }
+        guard isatty(STDOUT_FILENO) == 1 else { throw StartError.notATerminal("output") }
         TerminalRestore.install()
-        guard let screen = cn_newterm(nil) else { throw StartError.unusableTerminal(term) }
+        guard let screen = cn_newterm(nil) else {
+            consoleFinished.store(true, ordering: .relaxed)
+            TerminalRestore.releaseStandardError()
+            throw StartError.unusableTerminal(term)
+        }
         self.screen = screen
         window = cn_stdscr()
         unicode = !ascii && cn_codeset_is_utf8() != 0
@@ -42,16 +55,23 @@ final class CursesTerminal {
         keypad(window, true)
         curs_set(0)
         wtimeout(window, 100)
-        let depth = ColorDepth(colors: has_colors() ? Int(cn_colors()) : 0, monochrome: monochrome)
-        if depth != .monochrome {
-            start_color()
-            use_default_colors()
-        }
+        depth = Self.startColour(monochrome: monochrome)
         for (index, slot) in Slot.allCases.enumerated() {
             let look = theme.resolve(slot, depth: depth)
             if depth != .monochrome { init_pair(Int16(index + 1), look.foreground, look.background) }
             styles[slot] = (depth == .monochrome ? 0 : Int16(index + 1), Self.attributes(look.attributes))
         }
+    }
+
+    /// Starts colour unless monochrome was asked for, and returns the depth the terminal then reports.
+    ///
+    /// ncurses sets `COLORS` inside `start_color()`: read before it, every terminal reads as monochrome and the
+    /// theme is ignored. `has_colors()` (terminfo) decides whether to start colour at all.
+    private static func startColour(monochrome: Bool) -> ColorDepth {
+        guard !monochrome, has_colors() else { return .monochrome }
+        start_color()
+        use_default_colors()
+        return ColorDepth(colors: Int(cn_colors()), monochrome: false)
     }
 
     private static func attributes(_ attributes: [ThemeAttribute]) -> attr_t {
@@ -71,14 +91,33 @@ final class CursesTerminal {
         return (Int(width), Int(height))
     }
 
-    /// The next key, or `nil` after 100 ms without one.
-    func readKey() -> Key? {
+    /// Consecutive reads that failed long before the input timeout: with standard input at end-of-file,
+    /// `wget_wch` fails at once, every time.
+    private var instantFailures = 0
+
+    /// The next key, `.idle` after 100 ms without one, `.gone` once the terminal has gone away.
+    func readInput() -> TerminalInput {
         var character: wint_t = 0
+        let started = ContinuousClock.now
         switch wget_wch(window, &character) {
-        case OK: return Self.decode(character: character)
-        case KEY_CODE_YES: return Self.decode(keyCode: Int32(character))
-        default: return nil
+        case OK:
+            instantFailures = 0
+            return Self.decode(character: character).map(TerminalInput.key) ?? .idle
+        case KEY_CODE_YES:
+            instantFailures = 0
+            return Self.decode(keyCode: Int32(character)).map(TerminalInput.key) ?? .idle
+        default:
+            if Self.inputHungUp() { return .gone }
+            instantFailures = ContinuousClock.now - started < .milliseconds(20) ? instantFailures + 1 : 0
+            return instantFailures >= 50 ? .gone : .idle
         }
+    }
+
+    /// Standard input reports a hang-up or an error (the pseudo-terminal's other side closed).
+    private static func inputHungUp() -> Bool {
+        var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+        guard poll(&descriptor, 1, 0) > 0 else { return false }
+        return descriptor.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0
     }
 
     static func decode(character: wint_t) -> Key? {
@@ -136,5 +175,7 @@ final class CursesTerminal {
     func close() {
         endwin()
         delscreen(screen)
+        consoleFinished.store(true, ordering: .relaxed)
+        TerminalRestore.releaseStandardError()
     }
 }

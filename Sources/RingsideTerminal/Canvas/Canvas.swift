@@ -88,6 +88,15 @@ extension String {
         return String(String.UnicodeScalarView(unicodeScalars.prefix(width - 1))) + String(ellipsis)
     }
 
+    /// The text in `width` columns, cut in the middle when longer: both ends of a name stay readable
+    /// ("127.0.…:11211", "cache-e…-17"), where the end usually tells nodes apart.
+    public func fittedInTheMiddle(to width: Int, ellipsis: Character = "…") -> String {
+        guard columns > width else { return self }
+        guard width > 2 else { return fitted(to: width, ellipsis: ellipsis) }
+        let scalars = Array(unicodeScalars), tail = (width - 1) / 2, head = width - 1 - tail
+        return String(String.UnicodeScalarView(scalars.prefix(head))) + String(ellipsis) + String(String.UnicodeScalarView(scalars.suffix(tail)))
+    }
+
     /// The text right-aligned in `width` columns (cut when longer).
     public func rightAligned(_ width: Int) -> String {
         let columns = columns

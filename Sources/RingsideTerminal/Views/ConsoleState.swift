@@ -36,7 +36,11 @@ public enum SortKey: String, Sendable, CaseIterable {
 /// state and effects out, so every behaviour is testable without a terminal.
 public struct ConsoleState: Sendable, Equatable {
     public var screen: Screen = .overview
+    /// The cursor's row on the current screen, kept in step with `selectedRow` by `follow(_:)`.
     public var selection = 0
+    /// The identity of the row under the cursor (a node's name): the cursor follows it when rows re-sort, are
+    /// filtered, appear or disappear, so Enter (and later an action) always means the row the operator chose.
+    public var selectedRow: String?
     public var filter = ""
     public var editingFilter = false
     public var sort: SortKey = .name
@@ -71,41 +75,64 @@ public struct ConsoleState: Sendable, Equatable {
         case stage(ConsoleAction)
     }
 
-    /// Applies a key; `rows` is how many node rows the current snapshot shows (for cursor bounds).
-    public mutating func handle(_ key: Key, rows: Int, pageSize: Int) -> Effect {
+    /// Puts the cursor back on its row in `rows` (the identities of the current screen's rows, in display order).
+    /// A row that is gone hands the cursor to the row now at its place.
+    public mutating func follow(_ rows: [String]) {
+        if let selectedRow, let index = rows.firstIndex(of: selectedRow) {
+            selection = index
+            return
+        }
+        selection = min(selection, max(0, rows.count - 1))
+        selectedRow = rows.indices.contains(selection) ? rows[selection] : nil
+    }
+
+    private mutating func select(_ index: Int, in rows: [String]) {
+        selection = min(max(0, index), max(0, rows.count - 1))
+        selectedRow = rows.indices.contains(selection) ? rows[selection] : nil
+    }
+
+    /// Back to the first row (a new screen).
+    private mutating func resetSelection() {
+        selection = 0
+        selectedRow = nil
+    }
+
+    /// Applies a key; `rows` are the identities of the rows the current screen shows, in display order.
+    public mutating func handle(_ key: Key, rows: [String], pageSize: Int) -> Effect {
         message = nil
         if commandLine != nil { return editCommand(key) }
         if editingFilter { return editFilter(key) }
         if key == .control("c") { return .quit }
         guard let action = KeyMap.action(for: key) else { return .none }
+        follow(rows)
         switch action {
         case .quit: return .quit
         case .help: screen = screen == .help ? .overview : .help
-        case .up: selection = max(0, selection - 1)
-        case .down: selection = min(max(0, rows - 1), selection + 1)
-        case .pageUp: selection = max(0, selection - pageSize)
-        case .pageDown: selection = min(max(0, rows - 1), selection + pageSize)
-        case .top: selection = 0
-        case .bottom: selection = max(0, rows - 1)
-        case .open: return screen == .overview && rows > 0 ? .openSelection : .none
+        case .up: select(selection - 1, in: rows)
+        case .down: select(selection + 1, in: rows)
+        case .pageUp: select(selection - pageSize, in: rows)
+        case .pageDown: select(selection + pageSize, in: rows)
+        case .top: select(0, in: rows)
+        case .bottom: select(rows.count - 1, in: rows)
+        case .open: return screen == .overview && selectedRow != nil ? .openSelection : .none
         case .back:
             if screen != .overview { screen = .overview } else { filter = "" }
         case .nextScreen, .previousScreen:
             let cycle = Screen.cycle, index = cycle.firstIndex(of: screen) ?? 0
             screen = cycle[(index + (action == .nextScreen ? 1 : cycle.count - 1)) % cycle.count]
-            selection = 0
+            resetSelection()
         case .overviewScreen: screen = .overview
         case .eventsScreen: screen = .events
         case .balancersScreen:
             screen = .balancers
-            selection = 0
+            resetSelection()
         case .ringsScreen:
             screen = .rings
-            selection = 0
+            resetSelection()
         case .nextRing, .previousRing:
             guard screen == .rings else { return .none }
             ringIndex += action == .nextRing ? 1 : -1
-            selection = 0
+            resetSelection()
             staged = []
         case .stageDrain, .stageRemove, .stageWeightUp, .stageWeightDown, .clearStaged:
             return screen == .rings ? .stage(action) : .none
@@ -189,7 +216,7 @@ public struct ConsoleState: Sendable, Equatable {
         case .control("c"): return .quit
         default: break
         }
-        selection = 0
+        resetSelection()
         return .none
     }
 }

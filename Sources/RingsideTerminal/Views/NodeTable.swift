@@ -45,6 +45,8 @@ struct Column {
     var rightAligned = false
     var sortKey: SortKey? = nil
     var minimumScreenWidth = 0
+    /// Names are cut in the middle, so their distinguishing ends stay visible.
+    var cutInTheMiddle = false
 }
 
 /// One cell of a table row.
@@ -59,7 +61,10 @@ extension Canvas {
         var x = 1
         for (column, cell) in zip(columns, cells) {
             let text = column.rightAligned ? cell.text.rightAligned(column.width) : cell.text.leftAligned(column.width)
-            put(text.fitted(to: column.width, ellipsis: glyphs.ellipsis), x: x, y: y, slot: cell.slot)
+            let fitted = column.cutInTheMiddle
+                ? cell.text.fittedInTheMiddle(to: column.width, ellipsis: glyphs.ellipsis).leftAligned(column.width)
+                : text.fitted(to: column.width, ellipsis: glyphs.ellipsis)
+            put(fitted, x: x, y: y, slot: cell.slot)
             x += column.width + 1
         }
     }

@@ -3,12 +3,15 @@ import RingsideEngine
 
 /// The overview: every cache node with its pool sums, then every balancer.
 enum OverviewScreen {
-    static func columns(width: Int) -> [Column] {
+    /// - Parameter pools: whether any node has a pool; without pools (ad-hoc targets, named by their address) the
+    ///   POOL column gives its room to NODE.
+    static func columns(width: Int, pools: Bool = true) -> [Column] {
         let wide = width >= 120
+        let poolWidth = pools ? (wide ? 10 : 7) : 0
         return [
-            Column(title: "NODE", width: wide ? 20 : 12, sortKey: .name),
+            Column(title: "NODE", width: (wide ? 20 : 12) + (pools ? 0 : (wide ? 11 : 8)), sortKey: .name, cutInTheMiddle: true),
             Column(title: "KIND", width: 5),
-            Column(title: "POOL", width: wide ? 10 : 7),
+            Column(title: "POOL", width: poolWidth),
             Column(title: "HEALTH", width: 6, sortKey: .health),
             Column(title: "HIT%", width: 6, rightAligned: true, sortKey: .hitRatio),
             Column(title: "TREND", width: wide ? 16 : 6),
@@ -18,7 +21,7 @@ enum OverviewScreen {
             Column(title: "LAT", width: 6, rightAligned: true, sortKey: .latency),
             Column(title: "ITEMS", width: 9, rightAligned: true, minimumScreenWidth: 120),
             Column(title: "CONNS", width: 6, rightAligned: true, minimumScreenWidth: 120),
-        ].filter { $0.minimumScreenWidth <= width }
+        ].filter { $0.minimumScreenWidth <= width && $0.width > 0 }
     }
 
     static func draw(_ canvas: inout Canvas, _ snapshot: FleetSnapshot, state: ConsoleState, context: RenderContext, rows: Range<Int>) {
@@ -26,7 +29,7 @@ enum OverviewScreen {
         let nodes = NodeRows.visible(snapshot, state: state)
         let pools = state.filter.isEmpty ? snapshot.poolTotals : []
         let balancerLines = BalancerLines.lines(snapshot, glyphs: glyphs)
-        let columns = columns(width: canvas.width)
+        let columns = columns(width: canvas.width, pools: snapshot.endpoints.contains { $0.endpoint.kind.isCacheNode && $0.endpoint.pool != nil })
 
         // Rows: title + table header, node and pool rows, then the balancers (title + lines).
         let area = rows.count - 2 - (balancerLines.isEmpty ? 0 : 1)
@@ -103,7 +106,9 @@ enum OverviewScreen {
         var cells = [
             TableCell(text: node.endpoint.name, slot: live(.body)),
             TableCell(text: node.endpoint.kind == .memcached ? "mc" : "redis", slot: .dim),
-            TableCell(text: node.endpoint.pool ?? "-", slot: .dim),
+        ]
+        if columns.contains(where: { $0.title == "POOL" }) { cells.append(TableCell(text: node.endpoint.pool ?? "-", slot: .dim)) }
+        cells += [
             TableCell(text: stale ? "\(node.health.word)*" : node.health.word, slot: Severity.health(node.health)),
             TableCell(text: Format.percent(interval?.hitRatio), slot: Severity.hitRatio(interval?.hitRatio, thresholds)),
             TableCell(text: glyphs.sparkline(node.history.recent(\.hitRatio, polls: trendWidth), width: trendWidth), slot: .sparkline),

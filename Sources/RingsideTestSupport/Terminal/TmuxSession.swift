@@ -25,7 +25,8 @@ public final class TmuxSession {
         let script = directory.appendingPathComponent("run.sh")
         // The program's stderr and exit status land beside the socket, for `diagnostics` when a test fails.
         let stderr = directory.appendingPathComponent("stderr.txt").path, status = directory.appendingPathComponent("status.txt").path
-        try "#!/bin/sh\nenv \(assignments) \(command) 2> \(Self.quote(stderr))\necho \"exit status $?\" > \(Self.quote(status))\n"
+        // `swift test` sets NO_COLOR for its children: a session gets it only when a test asks for it.
+        try "#!/bin/sh\nenv -u NO_COLOR \(assignments) \(command) 2> \(Self.quote(stderr))\necho \"exit status $?\" > \(Self.quote(status))\n"
             .write(to: script, atomically: true, encoding: .utf8)
         chmod(script.path, 0o755)
         // Under a loaded parallel test run `new-session` has been seen to fail silently, the program never started
