@@ -89,6 +89,13 @@ import Testing
         #expect(polling.delay(afterConsecutiveFailures: 60) == .seconds(10))
     }
 
+    /// A node that comes back is seen within seconds, not the half minute the old default allowed.
+    @Test func theDefaultBackoffRetriesAFailingEndpointAtLeastEveryThreeSeconds() {
+        #expect(PollSettings().delay(afterConsecutiveFailures: 60) == .seconds(3))
+        #expect(PollSettings(interval: .milliseconds(300)).delay(afterConsecutiveFailures: 4) == .milliseconds(2400))
+        #expect(PollSettings(interval: .seconds(10)).delay(afterConsecutiveFailures: 60) == .seconds(10), "never below the interval")
+    }
+
     @Test func gaugesGiveMemoryFractionOnlyWithALimit() {
         #expect(CacheGauges(memoryUsedBytes: 50, memoryLimitBytes: 200).memoryFraction == 0.25)
         #expect(CacheGauges(memoryUsedBytes: 50, memoryLimitBytes: nil).memoryFraction == nil)

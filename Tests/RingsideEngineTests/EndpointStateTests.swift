@@ -114,3 +114,13 @@ import Testing
         #expect(poll(3, evictions: 20, used: 80) == ["evictions stopped", "memory back to 80.0%"])
     }
 }
+
+@Suite struct RetryScheduleTests {
+    @Test func aFailingEndpointKnowsWhenItsNextAttemptIsDue() {
+        var state = EndpointState(endpoint: Endpoint(name: "mc", kind: .memcached, address: HostPort(host: "127.0.0.1", port: 1)))
+        let now = Date(timeIntervalSince1970: 1_000_000)
+        let polling = PollSettings(interval: .seconds(1), maxBackoff: .seconds(3))
+        for _ in 0..<3 { _ = state.recordFailure(WireError.connectionRefused, at: now, polling: polling) }
+        #expect(state.nextAttemptAt == now.addingTimeInterval(3), "the third failure waits 4 s, capped at 3 s")
+    }
+}

@@ -117,9 +117,15 @@ struct ConsoleEndToEndTests {
         let down = await session.waitFor(timeout: .milliseconds(600 + 500)) { self.row($0, "mc-victim").contains("DOWN") }
         #expect(down.held, "not DOWN within two 300 ms intervals (+ the 500 ms deadline): \(down.screen)")
         #expect(row(down.screen, "mc-steady").contains("UP"))
+        // The row says why and when the next attempt comes; the back-off grows to its cap (3 s by default).
+        let backedOff = await session.waitFor(timeout: .seconds(10)) {
+            self.row($0, "mc-victim").contains("connection refused · retry in 3s")
+        }
+        #expect(backedOff.held, "\(backedOff.screen)")
         let restarted = try Daemons.memcached(port: port)
-        let up = await session.waitFor(timeout: .seconds(5)) { self.row($0, "mc-victim").contains("UP") }
-        #expect(up.held, "\(up.screen)")
+        // UP within two intervals plus the longest back-off (and the 5 ms timer grid, and tmux's capture).
+        let up = await session.waitFor(timeout: .milliseconds(2 * 300 + 3000 + 400)) { self.row($0, "mc-victim").contains("UP") }
+        #expect(up.held, "a restarted node must not read DOWN for long: \(up.screen)")
         restarted.stop()
     }
 

@@ -3,10 +3,16 @@ public struct PollSettings: Sendable, Equatable {
     public var interval: Duration
     /// Connect and per-request deadline: an endpoint that has not answered by then is down.
     public var timeout: Duration
-    /// The longest wait between attempts while an endpoint keeps failing.
+    /// The longest wait between attempts while an endpoint keeps failing (never below the interval).
+    ///
+    /// Short by default: a failing endpoint costs one connection attempt per retry, and the moment a node comes
+    /// back is the moment the operator is watching the screen. With 30 s a recovered node read DOWN for up to
+    /// half a minute.
     public var maxBackoff: Duration
 
-    public init(interval: Duration = .seconds(1), timeout: Duration = .seconds(1), maxBackoff: Duration = .seconds(30)) {
+    public static let defaultMaxBackoff: Duration = .seconds(3)
+
+    public init(interval: Duration = .seconds(1), timeout: Duration = .seconds(1), maxBackoff: Duration = PollSettings.defaultMaxBackoff) {
         self.interval = interval
         self.timeout = timeout
         self.maxBackoff = maxBackoff

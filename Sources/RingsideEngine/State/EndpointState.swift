@@ -13,6 +13,8 @@ public struct EndpointState: Sendable {
     public private(set) var lastPollAt: Date?
     public private(set) var lastSuccessAt: Date?
     public private(set) var consecutiveFailures = 0
+    /// While failing: when the next attempt is due (the back-off), for "retry in 3s".
+    public private(set) var nextAttemptAt: Date?
     public private(set) var polls = 0
     /// The latest data that came back (possibly stale).
     public private(set) var data: PollData?
@@ -62,13 +64,16 @@ public struct EndpointState: Sendable {
         self.latency = latency
         lastSuccessAt = now
         consecutiveFailures = 0
+        nextAttemptAt = nil
         events += transition(to: latency > thresholds.slowLatency ? .slow : .up, at: now)
         return events
     }
 
-    /// Records a failed poll: the endpoint's state says why; old data stays, now stale.
-    public mutating func recordFailure(_ error: any Error, at now: Date) -> [FleetEvent] {
+    /// Records a failed poll: the endpoint's state says why; old data stays, now stale. `polling` tells when the
+    /// next attempt comes (the poller backs off by the same rule).
+    public mutating func recordFailure(_ error: any Error, at now: Date, polling: PollSettings = PollSettings()) -> [FleetEvent] {
         consecutiveFailures += 1
+        nextAttemptAt = now.addingTimeInterval(polling.delay(afterConsecutiveFailures: consecutiveFailures).secondsDouble)
         interval = nil
         latency = nil
         if endpoint.kind.isCacheNode { history.record(interval: nil, gauges: nil, latency: nil) }

@@ -1,3 +1,4 @@
+import Foundation
 import RingsideCore
 import RingsideEngine
 
@@ -54,7 +55,18 @@ enum OverviewScreen {
         let selection = min(state.selection, max(0, nodes.count - 1))
         let offset = max(0, min(selection - nodeBudget + 1, nodeLines - nodeBudget))
         for (index, node) in nodes.enumerated().dropFirst(offset).prefix(nodeBudget) {
-            canvas.drawRow(nodeCells(snapshot.endpoints[node], columns: columns, snapshot: snapshot, glyphs: glyphs), columns: columns, y: y, glyphs: glyphs)
+            let state = snapshot.endpoints[node]
+            if let note = Self.failureNote(state, at: snapshot.takenAt) {
+                // A failing node: why, and when the next attempt comes, across the metric columns (its last numbers
+                // are in its detail).
+                let identity = columns.prefix { $0.sortKey != .hitRatio }
+                let cells = nodeCells(state, columns: Array(identity), snapshot: snapshot, glyphs: glyphs)
+                canvas.drawRow(cells, columns: Array(identity), y: y, glyphs: glyphs)
+                let x = identity.reduce(1) { $0 + $1.width + 1 }
+                canvas.put(note.text.fitted(to: max(0, canvas.width - x - 1), ellipsis: glyphs.ellipsis), x: x, y: y, slot: note.slot)
+            } else {
+                canvas.drawRow(nodeCells(state, columns: columns, snapshot: snapshot, glyphs: glyphs), columns: columns, y: y, glyphs: glyphs)
+            }
             if index == selection {
                 canvas.put(String(glyphs.cursor), x: 0, y: y, slot: .cursor)
                 canvas.paint(.cursor, y: y)
@@ -87,6 +99,19 @@ enum OverviewScreen {
             }
             y += 1
         }
+    }
+
+    /// What a node that has no fresh numbers shows instead: waiting for its first poll, or why its last poll
+    /// failed and when the next attempt is due.
+    static func failureNote(_ node: EndpointState, at now: Date) -> (text: String, slot: Slot)? {
+        if node.health == .unknown { return ("waiting for the first poll", .dim) }
+        guard !node.health.hasFreshData else { return nil }
+        var text = node.health.detail ?? node.health.word
+        if let next = node.nextAttemptAt {
+            let seconds = Int(next.timeIntervalSince(now).rounded(.up))
+            text += seconds > 0 ? " · retry in \(seconds)s" : " · retrying"
+        }
+        return (text, .critical)
     }
 
     static func nodeCells(_ node: EndpointState, columns: [Column], snapshot: FleetSnapshot, glyphs: Glyphs) -> [TableCell] {
