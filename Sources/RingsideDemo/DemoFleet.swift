@@ -13,6 +13,11 @@ public final class DemoFleet: Sendable {
         /// Distinct keys the applications use.
         public var keys = 20_000
         public var memoryMB = 8
+        /// Drills change the simulated servers: in read-only mode the gate refuses them.
+        public var gate = WriteGate.open
+        /// Whether redis-2's password goes into a file, for another process (`--serve`); otherwise it stays in
+        /// this process's environment and nothing needs cleaning up.
+        public var passwordInAFile = false
 
         public init() {}
     }
@@ -33,6 +38,10 @@ public final class DemoFleet: Sendable {
     private let sessionTraffic: LiveTraffic
     private let sessionPool: RoutedPool
     private let driver = Mutex<Task<Void, Never>?>(nil)
+    private let gate: WriteGate
+    /// The origin load for the header, published by the traffic driver: the console reads it without waiting on
+    /// the traffic model's lock, which a simulation step holds for as long as it runs.
+    private let originNote = Mutex("origin — reads/s")
 
     public static func start(_ options: Options) async throws -> DemoFleet {
         let started = Date()
@@ -52,8 +61,7 @@ public final class DemoFleet: Sendable {
         // A Redis pool for sessions: redis-2 wants a password, which the demo keeps in a file only this user reads.
         let redisNodes = [SimulatedNode(name: "redis-1", limitBytes: 4 << 20, pid: 6001), SimulatedNode(name: "redis-2", limitBytes: 4 << 20, pid: 6002)]
         let password = "demo-\(UInt32.random(in: 0...UInt32.max))"
-        let passwordFile = FileManager.default.temporaryDirectory.appendingPathComponent("ringside-demo-\(getpid()).password").path
-        _ = FileManager.default.createFile(atPath: passwordFile, contents: Data(password.utf8), attributes: [.posixPermissions: 0o600])
+        let passwordSource = try DemoPassword.store(password, inAFile: options.passwordInAFile)
         let redisServers = [
             try await SimulatedRedisServer.start(node: redisNodes[0], password: nil, clock: clock),
             try await SimulatedRedisServer.start(node: redisNodes[1], password: password, clock: clock),
@@ -71,7 +79,7 @@ public final class DemoFleet: Sendable {
             Endpoint(name: "redis-1", kind: .redis, address: HostPort(host: "127.0.0.1", port: redisServers[0].port), pool: "sessions"),
             Endpoint(
                 name: "redis-2", kind: .redis, address: HostPort(host: "127.0.0.1", port: redisServers[1].port), pool: "sessions",
-                credentials: Credentials(password: .file(passwordFile))),
+                credentials: Credentials(password: passwordSource)),
             Endpoint(name: "twem", kind: .twemproxy, address: HostPort(host: "127.0.0.1", port: proxy.port)),
             Endpoint(name: "edge", kind: .haproxy, address: HostPort(host: "127.0.0.1", port: haproxy.port)),
         ]
@@ -87,7 +95,8 @@ public final class DemoFleet: Sendable {
         ]
         let fleet = DemoFleet(
             fleet: Fleet(name: "demo (seed \(options.seed))", endpoints: endpoints, rings: rings), nodes: nodes, servers: servers, proxy: proxy,
-            redis: (redisNodes, redisServers, password, sessionTraffic), balancer: (balancer, haproxy, options.rate), traffic: traffic, clock: clock)
+            redis: (redisNodes, redisServers, password, sessionTraffic), balancer: (balancer, haproxy, options.rate), traffic: traffic, clock: clock,
+            gate: options.gate)
         fleet.startTraffic()
         return fleet
     }
@@ -96,9 +105,10 @@ public final class DemoFleet: Sendable {
         fleet: Fleet, nodes: [SimulatedNode], servers: [Listener], proxy: Listener,
         redis: (nodes: [SimulatedNode], servers: [Listener], password: String, traffic: LiveTraffic),
         balancer: (model: SimulatedBalancer, server: Listener, rate: Double), traffic: LiveTraffic,
-        clock: @escaping @Sendable () -> Double
+        clock: @escaping @Sendable () -> Double, gate: WriteGate
     ) {
         self.fleet = fleet
+        self.gate = gate
         pool = RoutedPool(nodes)
         sessionPool = RoutedPool(redis.nodes)
         redisPasswords = ["redis-1": nil, "redis-2": redis.password]
@@ -122,6 +132,7 @@ public final class DemoFleet: Sendable {
                     traffic.model.withLock { $0.advance(by: 0.1, through: pool) }
                     sessionTraffic.model.withLock { $0.advance(by: 0.1, through: sessionPool) }
                     balancer.advance(requestsPerSecond: appRate, seconds: 0.1)
+                    self.publishOriginLoad()
                     try? await Task.sleep(for: .milliseconds(100))
                 }
             }
@@ -135,8 +146,10 @@ public final class DemoFleet: Sendable {
     private let originMeter = Mutex((perSecond: 0.0, since: 0.0, fetches: UInt64(0)))
 
     /// "origin 84 reads/s": the load the cache misses put on the origin over the last simulated second, for the
-    /// console's header (a stampede or a cold restart shows here first).
-    public func originLoadNote() -> String {
+    /// console's header (a stampede or a cold restart shows here first). Never waits on the simulation.
+    public func originLoadNote() -> String { originNote.withLock { $0 } }
+
+    private func publishOriginLoad() {
         let (now, fetches) = traffic.model.withLock { ($0.now, $0.originFetches) }
         let rate = originMeter.withLock { meter -> Double in
             if now - meter.since >= 1 {
@@ -145,7 +158,7 @@ public final class DemoFleet: Sendable {
             }
             return meter.perSecond
         }
-        return "origin \(Int(rate.rounded())) reads/s"
+        originNote.withLock { $0 = "origin \(Int(rate.rounded())) reads/s" }
     }
 
     /// The fleet as a fleet file, for `ringside --config` or `ringside status` from another terminal.
@@ -179,7 +192,7 @@ public final class DemoFleet: Sendable {
         await haproxy.stop()
         await proxy.stop()
         for endpoint in fleet.endpoints {
-            if case let .file(path)? = endpoint.credentials?.password { try? FileManager.default.removeItem(atPath: path) }
+            if let source = endpoint.credentials?.password { DemoPassword.remove(source) }
         }
     }
 
@@ -223,38 +236,45 @@ public final class DemoFleet: Sendable {
         }
     }
 
-    /// Runs a drill command; the answer says what happened, or `nil` when `line` is not a drill command.
+    /// Runs a drill command; the answer says what happened (or what is wrong with the line), or `nil` when `line`
+    /// is not a drill command. In read-only mode every drill is refused: they change the simulated servers.
     public func run(_ line: String) async -> String? {
-        let words = line.split(separator: " ").map(String.init)
-        guard let verb = words.first else { return nil }
         let nodes = pool.nodes + sessionPool.nodes
-        func node() -> SimulatedNode? { words.count > 1 ? nodes.first { $0.name == words[1] } : nil }
-        func number(_ index: Int, default value: Double) -> Double { words.count > index ? Double(words[index]) ?? value : value }
-        switch verb {
-        case "kill", "restart", "hang", "slow", "garbage", "heal":
-            guard let node = node() else { return "\(verb) which node? (\(nodes.map(\.name).joined(separator: ", ")))" }
-            return await drill(verb, node, milliseconds: Int(number(2, default: 300)))
-        case "hotkey":
-            let share = min(1, max(0, number(1, default: 0.3))), seconds = number(2, default: 60)
+        guard let parsed = DrillCommand.parse(line, nodes: nodes.map(\.name), keys: traffic.model.withLock { $0.settings.keys }) else { return nil }
+        let command: DrillCommand
+        switch parsed {
+        case let .failure(problem): return problem.description
+        case let .success(value): command = value
+        }
+        do {
+            try gate.permit(line)
+        } catch {
+            return error.description
+        }
+        func node(_ name: String) -> SimulatedNode { nodes.first { $0.name == name }! }
+        switch command {
+        case let .kill(name): return await drill("kill", node(name), milliseconds: 0)
+        case let .restart(name): return await drill("restart", node(name), milliseconds: 0)
+        case let .hang(name): return await drill("hang", node(name), milliseconds: 0)
+        case let .garbage(name): return await drill("garbage", node(name), milliseconds: 0)
+        case let .heal(name): return await drill("heal", node(name), milliseconds: 0)
+        case let .slow(name, milliseconds): return await drill("slow", node(name), milliseconds: milliseconds)
+        case let .hotKey(share, seconds):
             traffic.model.withLock { $0.hotKey = ("key:hot", share, $0.now + seconds) }
-            return "hot key: \(Int(share * 100))% of requests go to key:hot for \(Int(seconds)) s"
-        case "spike":
-            let factor = max(1, number(1, default: 3)), seconds = number(2, default: 30)
+            return "hot key: \(Int((share * 100).rounded()))% of requests go to key:hot for \(Int(seconds)) s"
+        case let .spike(factor, seconds):
             traffic.model.withLock { $0.spike = (factor, $0.now + seconds) }
             return "traffic ×\(factor) for \(Int(seconds)) s"
-        case "drain", "maint", "ready", "weight":
-            guard words.count >= 2 else { return "\(verb) which server? (be_app/app-1 … be_static/static-2)" }
-            let command = verb == "weight" ? ["set", "server", words[1], "weight", words.count > 2 ? words[2] : ""]
-                : ["set", "server", words[1], "state", verb]
-            let reply = balancer.set(command, now: clock())
-            return reply.isEmpty ? "edge: \(words[1]) \(verb == "weight" ? "weight \(command[4])" : verb)" : "edge answered: \(reply.trimmingCharacters(in: .newlines))"
-        case "expire":
-            let count = Int(number(1, default: 500))
+        case let .serverState(server, state):
+            let reply = balancer.set(["set", "server", server, "state", state], now: clock())
+            return reply.isEmpty ? "edge: \(server) \(state)" : "edge answered: \(reply.trimmingCharacters(in: .newlines))"
+        case let .serverWeight(server, weight):
+            let reply = balancer.set(["set", "server", server, "weight", weight], now: clock())
+            return reply.isEmpty ? "edge: \(server) weight \(weight)" : "edge answered: \(reply.trimmingCharacters(in: .newlines))"
+        case let .expire(count):
             let (keys, now) = traffic.model.withLock { ($0.popularKeys(count), $0.now) }
             for node in pool.nodes { node.state.withLock { $0.store.expireNow(keys, now: now) } }
             return "the \(count) most popular keys expired: every read of them now goes to the origin"
-        default:
-            return nil
         }
     }
 

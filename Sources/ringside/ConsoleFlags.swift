@@ -6,8 +6,11 @@ import RingsideTerminal
 
 /// How the console looks and behaves, for `ringside` and `ringside demo`.
 struct ConsoleFlags: ParsableArguments {
-    @Flag(help: "Refuse every action that would change a server (shown as READ-ONLY).")
+    @Flag(help: "Refuse every action that would change a server (shown as READ-ONLY); also RINGSIDE_READ_ONLY=1.")
     var readOnly = false
+
+    /// The gate every change goes through: closed by --read-only or RINGSIDE_READ_ONLY.
+    var gate: WriteGate { WriteGate.from(flag: readOnly) }
 
     @Flag(help: "ASCII only: no box drawing, blocks or braille (automatic when the locale is not UTF-8).")
     var ascii = false
@@ -31,7 +34,7 @@ struct ConsoleFlags: ParsableArguments {
         let theme = try ThemeLoader.load(theme)
         let engine = PollEngine(fleet: fleet, ejectionPolicies: ejectionPolicies, logger: try makeLogger(path: logFile))
         var options = ConsoleOptions(
-            ascii: ascii, monochrome: noColor || ConsoleOptions.noColorRequested(), readOnly: readOnly, theme: theme, sourceBadge: badge)
+            ascii: ascii, monochrome: noColor || ConsoleOptions.noColorRequested(), readOnly: gate.isReadOnly, theme: theme, sourceBadge: badge)
         options.extraCommands = extraCommands
         options.sourceNote = sourceNote
         let ended: Int32?

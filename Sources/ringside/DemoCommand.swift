@@ -30,6 +30,8 @@ struct DemoCommand: AsyncParsableCommand {
         options.nodes = nodes
         options.skew = skew
         options.rate = rate
+        options.gate = console.gate
+        options.passwordInAFile = serve
         let demo = try await DemoFleet.start(options)
         if let scenario {
             do {
@@ -41,11 +43,30 @@ struct DemoCommand: AsyncParsableCommand {
         }
         if serve {
             FileHandle.standardOutput.write(Data(demo.fleetFile.utf8))
-            while true { try await Task.sleep(for: .seconds(3600)) }
+            let signal = await ServeSignals.next()
+            await demo.stop()  // removes the password file
+            throw ExitCode(128 + signal)
         }
         defer { Task { await demo.stop() } }
         try await console.open(
             demo.fleet, ejectionPolicies: [:], badge: "DEMO", extraCommands: (DemoFleet.commands, { await demo.run($0) }),
             sourceNote: { demo.originLoadNote() })
+    }
+}
+
+/// The signals that end `demo --serve`, caught so the demo can remove its password file before it exits.
+enum ServeSignals {
+    static func next() async -> Int32 {
+        let (stream, continuation) = AsyncStream.makeStream(of: Int32.self)
+        let sources = [SIGINT, SIGTERM, SIGHUP].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number)
+            source.setEventHandler { continuation.yield(number) }
+            source.resume()
+            return source
+        }
+        defer { sources.forEach { $0.cancel() } }
+        for await number in stream { return number }
+        return SIGTERM
     }
 }

@@ -33,6 +33,14 @@ struct ConsoleEndToEndTests {
         while (try? String(contentsOfFile: fleetFile, encoding: .utf8))?.contains("balancers:") != true, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(20))
         }
+        // redis-2's password is in a file only while the fleet is served: SIGTERM (below) removes it.
+        let served = try String(contentsOfFile: fleetFile, encoding: .utf8)
+        let passwordFile = try #require(served.firstRange(of: /password_file: "([^"]+)"/).map { String(served[$0].split(separator: "\"")[1]) })
+        #expect(FileManager.default.fileExists(atPath: passwordFile))
+        defer {
+            server.stop(signal: SIGTERM)
+            #expect(!FileManager.default.fileExists(atPath: passwordFile), "the password file is removed on SIGTERM")
+        }
         let status = try await RingsideBinary.run(["status", "--config", fleetFile, "--interval", "300ms"])
         #expect(status.status == 0, "\(status.stdout)\(status.stderr)")
         #expect(status.stdout.contains("mc-3") && status.stdout.contains("pool demo"))
@@ -60,6 +68,18 @@ struct ConsoleEndToEndTests {
         session.send("d")
         let plan = await session.waitFor { $0.contains("staged: drain mc-1 → moves") && self.row($0, "plan").count > 20 }
         #expect(plan.held, "\(plan.screen)")
+        session.send("q")
+        #expect(await session.waitForExit())
+    }
+
+    @Test func aReadOnlyDemoRefusesADrillAndSaysSo() async throws {
+        let session = try TmuxSession(command: "\(RingsideBinary.url.path) demo --nodes 3 --read-only")
+        #expect(await session.waitFor { self.row($0, "mc-2").contains("UP") && $0.contains("READ-ONLY") }.held)
+        session.send(":kill mc-2", "Enter")
+        let refused = await session.waitFor { $0.contains("read-only (--read-only): 'kill mc-2' was not sent") }
+        #expect(refused.held, "\(refused.screen)")
+        try await Task.sleep(for: .seconds(1))
+        #expect(row(session.capture(), "mc-2").contains("UP"), "nothing was killed")
         session.send("q")
         #expect(await session.waitForExit())
     }
