@@ -32,7 +32,7 @@ struct ConsoleFlags: ParsableArguments {
         sourceNote: (@Sendable () -> String?)? = nil
     ) async throws {
         let theme = try ThemeLoader.load(theme)
-        let engine = PollEngine(fleet: fleet, ejectionPolicies: ejectionPolicies, logger: try makeLogger(path: logFile))
+        let engine = PollEngine(fleet: fleet, ejectionPolicies: ejectionPolicies, logger: makeLogger(path: logFile))
         var options = ConsoleOptions(
             ascii: ascii, monochrome: noColor || ConsoleOptions.noColorRequested(), readOnly: gate.isReadOnly, theme: theme, sourceBadge: badge)
         options.extraCommands = extraCommands

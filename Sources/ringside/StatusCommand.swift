@@ -36,7 +36,7 @@ struct StatusCommand: AsyncParsableCommand {
         }
         if let interval { fleet.polling.interval = try duration(interval, option: "--interval") }
         if let timeout { fleet.polling.timeout = try duration(timeout, option: "--timeout") }
-        let logger = try makeLogger(path: logFile)
+        let logger = makeLogger(path: logFile)
         let engine = PollEngine(fleet: fleet, ejectionPolicies: try FleetLoader.ejectionPolicies(for: fleet), historyCapacity: 2, logger: logger)
         await engine.pollAllOnce()
         try await Task.sleep(for: fleet.polling.interval)
@@ -59,8 +59,22 @@ struct StatusCommand: AsyncParsableCommand {
     }
 }
 
-/// A logger writing to the log file; ringside never logs to the screen.
-func makeLogger(path: String?) throws -> Logger {
-    let sink = try FileLogHandler.Sink(path: path ?? FileLogHandler.defaultPath())
-    return Logger(label: "ringside") { label in FileLogHandler(label: label, sink: sink) }
+/// A logger writing to the log file; ringside never logs to the screen. A log file that cannot be opened never
+/// stops monitoring: one warning on stderr names the path and the reason, and ringside goes on without a log.
+func makeLogger(path: String?) -> Logger {
+    let file = path ?? FileLogHandler.defaultPath()
+    do {
+        let sink = try FileLogHandler.Sink(path: file)
+        return Logger(label: "ringside") { label in FileLogHandler(label: label, sink: sink) }
+    } catch {
+        FileHandle.standardError.write(Data("ringside: warning: no log file: cannot write \(file) (\(logFailureReason(error))); going on without one\n".utf8))
+        return Logger(label: "ringside") { _ in SwiftLogNoOpLogHandler() }
+    }
+}
+
+/// The system's words for why a file could not be created or opened ("Permission denied").
+private func logFailureReason(_ error: any Error) -> String {
+    let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+    if let code = underlying.map({ Int32($0.code) }), underlying?.domain == NSPOSIXErrorDomain { return String(cString: strerror(code)) }
+    return (error as NSError).localizedDescription
 }

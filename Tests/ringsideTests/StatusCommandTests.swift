@@ -21,6 +21,19 @@ import Testing
         #expect(result.stdout.isEmpty)
     }
 
+    /// A log path under a regular file cannot be created, even by root: monitoring goes on, with one warning.
+    @Test func aLogFileThatCannotBeWrittenNeverStopsStatus() async throws {
+        let directory = try Daemon.scratchDirectory("badlog")
+        let blocker = directory.appendingPathComponent("not-a-directory")
+        try "x".write(to: blocker, atomically: true, encoding: .utf8)
+        let logFile = blocker.appendingPathComponent("ringside.log").path
+        let result = try await RingsideBinary.run(["status", "--interval", "100ms", "--memcached", "127.0.0.1:1", "--json", "--log-file", logFile])
+        #expect(result.status == 1, "exit 1 for the DOWN node, as without the log problem: \(result.stderr)")
+        #expect(result.stdout.contains("\"schema\" : \"ringside.status/1\""), "the report is printed")
+        #expect(result.stderr.hasPrefix("ringside: warning: no log file: cannot write \(logFile)"), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "warned once")
+    }
+
     @Test func usageErrorsExitTwo() async throws {
         let result = try await RingsideBinary.run(["status", "--interval", "soon", "--memcached", "127.0.0.1:1"])
         #expect(result.status == 2)
