@@ -29,14 +29,20 @@ public struct CacheCounters: Sendable, Equatable, Codable {
 /// Point-in-time values read from a cache node in one poll.
 public struct CacheGauges: Sendable, Equatable, Codable {
     public var memoryUsedBytes: UInt64?
-    /// The configured memory limit; `nil` when the server has none (Redis `maxmemory 0`).
+    /// The configured memory limit; `nil` when unknown or when the server has none (`memoryUnlimited`).
     public var memoryLimitBytes: UInt64?
+    /// The server said it has no memory limit (Redis `maxmemory 0`): "no limit" is a value, not an unknown.
+    public var memoryUnlimited: Bool
     public var items: UInt64?
     public var connections: UInt64?
 
-    public init(memoryUsedBytes: UInt64? = nil, memoryLimitBytes: UInt64? = nil, items: UInt64? = nil, connections: UInt64? = nil) {
+    public init(
+        memoryUsedBytes: UInt64? = nil, memoryLimitBytes: UInt64? = nil, memoryUnlimited: Bool = false, items: UInt64? = nil,
+        connections: UInt64? = nil
+    ) {
         self.memoryUsedBytes = memoryUsedBytes
         self.memoryLimitBytes = memoryLimitBytes
+        self.memoryUnlimited = memoryUnlimited
         self.items = items
         self.connections = connections
     }

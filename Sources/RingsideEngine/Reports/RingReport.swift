@@ -9,7 +9,7 @@ public struct RingReport: Codable, Sendable, Equatable {
     public var ring: String
     public var scheme: String
     public var description: String
-    public var source: String?
+    @Nullable public var source: String?
     /// Bits of the hash space (32 or 64).
     public var hashBits: Int
     /// False for jump hash, whose shares are expectations.
@@ -19,7 +19,7 @@ public struct RingReport: Codable, Sendable, Equatable {
     public var nodes: [Node]
     public var warnings: [String]
     /// What `nodes[].loadShare` measures (`sess/s`, `ops/s`); null without `--load`.
-    public var loadUnit: String?
+    @Nullable public var loadUnit: String?
 
     public struct Node: Codable, Sendable, Equatable {
         public var name: String
@@ -27,17 +27,17 @@ public struct RingReport: Codable, Sendable, Equatable {
         public var weight: Int
         public var points: Int
         public var inService: Bool
-        public var outOfServiceReason: String?
+        @Nullable public var outOfServiceReason: String?
         public var share: Double
         public var ideal: Double
         /// share / ideal − 1; null out of service.
-        public var deviation: Double?
+        @Nullable public var deviation: Double?
         /// Keys the node holds, where the source reports it (Redis Cluster masters).
-        public var keys: Int?
+        @Nullable public var keys: Int?
         /// The node's share of the observed load (`--load`), and whether that exceeds its ring share by the
         /// fleet's hot-spot factor.
-        public var loadShare: Double?
-        public var hotSpot: Bool?
+        @Nullable public var loadShare: Double?
+        @Nullable public var hotSpot: Bool?
     }
 
     /// `observed` adds each node's load share and hot-spot flag (from two polls of the fleet).
@@ -93,7 +93,7 @@ public struct RingOwnerReport: Codable, Sendable, Equatable {
         /// The position the key hashes to (after any hash tag).
         public var hash: UInt64
         /// null when no member is in service.
-        public var node: String?
+        @Nullable public var node: String?
     }
 
     public init(_ ring: HashRing, keys: [String]) {
@@ -124,12 +124,12 @@ public struct RingPlanReport: Codable, Sendable, Equatable {
 
     public struct Node: Codable, Sendable, Equatable {
         public var name: String
-        public var pointsBefore: Int?
-        public var pointsAfter: Int?
+        @Nullable public var pointsBefore: Int?
+        @Nullable public var pointsAfter: Int?
         public var shareBefore: Double
         public var shareAfter: Double
-        public var weightBefore: Int?
-        public var weightAfter: Int?
+        @Nullable public var weightBefore: Int?
+        @Nullable public var weightAfter: Int?
     }
 
     public struct Flow: Codable, Sendable, Equatable {

@@ -14,7 +14,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
     /// True when `problems` is empty: the exit status is 0 exactly then.
     public var healthy: Bool
     public var problems: [String]
-    public var fleetHitRatio: Double?
+    @Nullable public var fleetHitRatio: Double?
     public var nodes: [Node]
     public var pools: [Pool]
     public var balancers: [Balancer]
@@ -24,27 +24,30 @@ public struct StatusReport: Codable, Sendable, Equatable {
         public var name: String
         public var kind: String
         public var address: String
-        public var pool: String?
+        @Nullable public var pool: String?
         /// UP, SLOW, DOWN, AUTH, PROTO or UNKNOWN.
         public var health: String
-        public var error: String?
+        @Nullable public var error: String?
         /// True when the numbers are from an earlier poll because the last one failed.
         public var stale: Bool
-        public var latencyMs: Double?
-        public var hitRatio: Double?
-        public var hits: UInt64?
-        public var misses: UInt64?
-        public var opsPerSecond: Double?
-        public var getsPerSecond: Double?
-        public var setsPerSecond: Double?
-        public var evictionsPerSecond: Double?
-        public var expirationsPerSecond: Double?
-        public var memoryUsedBytes: UInt64?
-        public var memoryLimitBytes: UInt64?
-        public var memoryFraction: Double?
-        public var items: UInt64?
-        public var connections: UInt64?
-        public var uptimeSeconds: UInt64?
+        @Nullable public var latencyMs: Double?
+        @Nullable public var hitRatio: Double?
+        @Nullable public var hits: UInt64?
+        @Nullable public var misses: UInt64?
+        @Nullable public var opsPerSecond: Double?
+        @Nullable public var getsPerSecond: Double?
+        @Nullable public var setsPerSecond: Double?
+        @Nullable public var evictionsPerSecond: Double?
+        @Nullable public var expirationsPerSecond: Double?
+        @Nullable public var memoryUsedBytes: UInt64?
+        /// `null` when unknown or when the server has no limit; `memoryUnlimited` tells the two apart.
+        @Nullable public var memoryLimitBytes: UInt64?
+        /// True when the server has no memory limit, false when it has one, `null` when unknown (no data yet).
+        @Nullable public var memoryUnlimited: Bool?
+        @Nullable public var memoryFraction: Double?
+        @Nullable public var items: UInt64?
+        @Nullable public var connections: UInt64?
+        @Nullable public var uptimeSeconds: UInt64?
         public var details: [String: String]
         /// Fields the server would not give, with its answer.
         public var unavailable: [String: String]
@@ -54,7 +57,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
         public var name: String
         public var nodes: Int
         public var nodesWithData: Int
-        public var hitRatio: Double?
+        @Nullable public var hitRatio: Double?
         public var opsPerSecond: Double
         public var evictionsPerSecond: Double
     }
@@ -64,18 +67,18 @@ public struct StatusReport: Codable, Sendable, Equatable {
         public var kind: String
         public var address: String
         public var health: String
-        public var error: String?
+        @Nullable public var error: String?
         public var stale: Bool
-        public var latencyMs: Double?
-        public var version: String?
-        public var backends: [Backend]?
-        public var pools: [TwemproxyPool]?
+        @Nullable public var latencyMs: Double?
+        @Nullable public var version: String?
+        @Nullable public var backends: [Backend]?
+        @Nullable public var pools: [TwemproxyPool]?
     }
 
     public struct Backend: Codable, Sendable, Equatable {
         public var name: String
         public var status: String
-        public var algorithm: String?
+        @Nullable public var algorithm: String?
         public var servers: [Server]
     }
 
@@ -83,17 +86,17 @@ public struct StatusReport: Codable, Sendable, Equatable {
         public var name: String
         public var sid: Int
         public var status: String
-        public var checkStatus: String?
-        public var lastCheck: String?
-        public var weight: Int?
-        public var userWeight: Int?
-        public var initialWeight: Int?
-        public var sessions: Int?
-        public var sessionRate: Int?
-        public var requestTotal: UInt64?
-        public var errors: UInt64?
+        @Nullable public var checkStatus: String?
+        @Nullable public var lastCheck: String?
+        @Nullable public var weight: Int?
+        @Nullable public var userWeight: Int?
+        @Nullable public var initialWeight: Int?
+        @Nullable public var sessions: Int?
+        @Nullable public var sessionRate: Int?
+        @Nullable public var requestTotal: UInt64?
+        @Nullable public var errors: UInt64?
         /// From `show servers state`: takes load-balanced traffic now (null when that command was refused).
-        public var usable: Bool?
+        @Nullable public var usable: Bool?
         public var backup: Bool
     }
 
@@ -155,6 +158,7 @@ extension StatusReport.Node {
             getsPerSecond: interval?.getsPerSecond, setsPerSecond: interval?.setsPerSecond,
             evictionsPerSecond: interval?.evictionsPerSecond, expirationsPerSecond: interval?.expirationsPerSecond,
             memoryUsedBytes: sample?.gauges.memoryUsedBytes, memoryLimitBytes: sample?.gauges.memoryLimitBytes,
+            memoryUnlimited: sample?.gauges.memoryUnlimited,
             memoryFraction: sample?.gauges.memoryFraction, items: sample?.gauges.items, connections: sample?.gauges.connections,
             uptimeSeconds: sample?.identity.uptimeSeconds, details: sample?.details ?? [:], unavailable: sample?.unavailable ?? [:])
     }

@@ -54,6 +54,7 @@ public enum RedisInfo {
                 commands: number("total_commands_processed")),
             gauges: CacheGauges(
                 memoryUsedBytes: number("used_memory"), memoryLimitBytes: maxmemory == 0 ? nil : maxmemory,
+                memoryUnlimited: maxmemory == 0,
                 items: fields["uptime_in_seconds"] == nil ? nil : keys.values.reduce(0, +), connections: number("connected_clients")),
             identity: ProcessIdentity(uptimeSeconds: number("uptime_in_seconds"), instance: fields["run_id"]),
             details: details)
