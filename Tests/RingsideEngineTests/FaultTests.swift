@@ -82,8 +82,40 @@ import Testing
             polling: PollSettings(interval: .milliseconds(100), timeout: .seconds(10))))
         await engine.pollAllOnce()
         let state = engine.snapshot().endpoints[0]
-        #expect(state.health == .protocolError("reply larger than 16 MiB; not read"))
+        // The declared length alone is enough to refuse it: no waiting, no buffering.
+        #expect(state.health == .protocolError("garbled reply: declares a 104857600-byte string, over the 16 MiB reply limit"))
         #expect(residentBytes() - before < 64 << 20, "memory grew by \((residentBytes() - before) >> 20) MiB")
+        await engine.stop()
+        await server.stop()
+    }
+
+    /// Said as what the peer did, not "no reply": memcached's answer to an HAProxy command, quoted.
+    @Test func anotherProtocolsAnswerIsAProtocolErrorQuotingIt() async throws {
+        let server = try await FakeServer(.reply { _, _ in Array("ERROR\r\n".utf8) })
+        let (state, _) = await pollOnce(.haproxy, at: server.address)
+        #expect(state.health.word == "PROTO")
+        #expect(state.health.detail?.hasPrefix("no whole reply within 3000 ms: ") == true && state.health.detail?.hasSuffix("starting 'ERROR\\r\\n'") == true,
+                "\(state.health)")
+        await server.stop()
+    }
+
+    @Test func anImpossibleBulkLengthIsRefusedAtOnce() async throws {
+        let server = try await FakeServer(.reply { _, _ in Array("$99999999999\r\n".utf8) })
+        let (state, elapsed) = await pollOnce(.redis, at: server.address)
+        #expect(state.health == .protocolError("garbled reply: declares a 99999999999-byte string, over the 16 MiB reply limit"))
+        #expect(elapsed < Self.timeout, "not by waiting out the deadline")
+        await server.stop()
+    }
+
+    /// An endless line is refused as soon as the framer sees it cannot be a reply, quoting its start.
+    @Test func anEndlessStreamIsAProtocolErrorQuotingIt() async throws {
+        let server = try await FakeServer(.flood(prefix: Array("STAT ".utf8), totalBytes: 40 << 20))
+        let engine = PollEngine(fleet: Fleet(
+            name: "endless", endpoints: [Endpoint(name: "x", kind: .memcached, address: try HostPort.parse(server.address).get())],
+            polling: PollSettings(interval: .milliseconds(100), timeout: .seconds(10))))
+        await engine.pollAllOnce()
+        let health = engine.snapshot().endpoints[0].health
+        #expect(health.word == "PROTO" && health.detail?.contains("STAT xxxx") == true, "\(health)")
         await engine.stop()
         await server.stop()
     }

@@ -72,3 +72,12 @@ import Testing
         #expect(RESP.command(["AUTH", "pässword"]) == Array("*2\r\n$4\r\nAUTH\r\n$9\r\npässword\r\n".utf8))
     }
 }
+
+@Suite struct RESPBoundsTests {
+    @Test func declaredSizesPastTheReplyLimitAreRefusedBeforeAnyAllocation() {
+        #expect(RESP.decode(Array("*99999999999\r\n".utf8)) == .invalid("declares 99999999999 elements, over what fits the 16 MiB reply limit"))
+        #expect(RESP.decode(Array("%99999999999\r\n".utf8)) == .invalid("declares 99999999999 elements, over what fits the 16 MiB reply limit"))
+        #expect(RESP.decode(Array("$99999999999\r\n".utf8)) == .invalid("declares a 99999999999-byte string, over the 16 MiB reply limit"))
+        #expect(RESP.decode(Array("*2\r\n:1\r\n".utf8)) == .incomplete)
+    }
+}

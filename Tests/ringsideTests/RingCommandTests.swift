@@ -94,6 +94,13 @@ import Testing
         let down = try await RingsideBinary.run(["ring", "show", "--haproxy", "127.0.0.1:1", "--backend", "be"])
         #expect(down.status == 1)
         #expect(down.stderr.contains("connection refused"))
+        // --load polls the balancer: a dead one is named with its error, not "waiting for the first poll".
+        let deadFleet = fleet.directory.appendingPathComponent("dead-edge.yaml")
+        try "fleet: t\nbalancers:\n  - { name: edge, kind: haproxy, address: \"127.0.0.1:1\" }\nrings:\n  - { name: app, balancer: edge, backend: be_app }\n"
+            .write(to: deadFleet, atomically: true, encoding: .utf8)
+        let load = try await RingsideBinary.run(["ring", "show", "app", "--load", "--config", deadFleet.path])
+        #expect(load.status == 1)
+        #expect(load.stderr == "ringside: ring 'app': HAProxy at 127.0.0.1:1: DOWN (connection refused)\n", "\(load.stderr)")
     }
 }
 

@@ -73,7 +73,11 @@ public struct RingTracker: Sendable {
             }
         case let .haproxyBackend(address, backendName, hashType):
             let balancer = snapshot.endpoints.first { $0.endpoint.name == declaration.balancer || $0.endpoint.address == address }
-            guard let haproxy = balancer?.haproxy else { return problem("waiting for the first poll of HAProxy at \(address)") }
+            guard let haproxy = balancer?.haproxy else {
+                // Say why there is no data: the poll's own error once one failed.
+                if let error = balancer?.health.detail { return problem("HAProxy at \(address): \(balancer!.health.word) (\(error))") }
+                return problem("waiting for the first poll of HAProxy at \(address)")
+            }
             guard let backend = haproxy.backends.first(where: { $0.name == backendName }) else {
                 return problem("HAProxy at \(address) has no backend '\(backendName)'")
             }

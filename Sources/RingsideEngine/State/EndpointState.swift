@@ -85,7 +85,7 @@ public struct EndpointState: Sendable {
         guard let wire = error as? WireError else { return .protocolError("\(error)") }
         switch wire {
         case let .authenticationFailed(text): return .authFailed(text)
-        case .replyTooLarge, .malformedReply, .serverError: return .protocolError(wire.description)
+        case .incompleteReply, .replyTooLarge, .malformedReply, .serverError: return .protocolError(wire.description)
         default: return .down(wire.description)
         }
     }

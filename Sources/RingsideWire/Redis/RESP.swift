@@ -27,6 +27,8 @@ public struct RESPPair: Sendable, Equatable {
 
 /// RESP encoding and decoding, as pure functions over bytes.
 public enum RESP {
+    /// The largest string or collection a reply may declare: the reply limit (`WireLimits.maxReplyBytes`' default).
+    public static let maxDeclaredLength: Int64 = 16 << 20
     public static let framing = ReplyFraming.scanned { bytes, _ in
         switch decode(bytes) {
         case let .value(_, length): .complete(length: length)
@@ -67,6 +69,14 @@ public enum RESP {
 
     private struct Reader {
         enum Failure: Error { case incomplete, invalid(String) }
+
+        /// A collection's declared count, checked before its elements are read (they are never reserved up front:
+        /// `*99999999999` would ask for terabytes). Each element takes at least 3 bytes of the reply limit.
+        func checkCount(_ count: Int64) throws {
+            guard count <= RESP.maxDeclaredLength / 3 else {
+                throw Failure.invalid("declares \(count) elements, over what fits the \(RESP.maxDeclaredLength >> 20) MiB reply limit")
+            }
+        }
         static let maxDepth = 32
 
         let bytes: [UInt8]
@@ -87,6 +97,11 @@ public enum RESP {
             case UInt8(ascii: "$"), UInt8(ascii: "="), UInt8(ascii: "!"):
                 let length = try integer(line)
                 if length < 0 { return .null }
+                // A declared length past the reply limit is the peer's mistake (or not Redis): say so now instead
+                // of waiting out the deadline for bytes that will never be accepted.
+                guard length <= RESP.maxDeclaredLength else {
+                    throw Failure.invalid("declares a \(length)-byte string, over the \(RESP.maxDeclaredLength >> 20) MiB reply limit")
+                }
                 let payload = try take(Int(length))
                 if type == UInt8(ascii: "!") { return .error(String(decoding: payload, as: UTF8.self)) }
                 // Verbatim strings start with a 3-letter format and a colon ("txt:").
@@ -94,10 +109,15 @@ public enum RESP {
             case UInt8(ascii: "*"), UInt8(ascii: "~"), UInt8(ascii: ">"):
                 let count = try integer(line)
                 if count < 0 { return .null }
-                return .array(try (0..<count).map { _ in try value(depth: depth + 1) })
+                try checkCount(count)
+                var elements: [RESPValue] = []
+                for _ in 0..<count { elements.append(try value(depth: depth + 1)) }
+                return .array(elements)
             case UInt8(ascii: "%"), UInt8(ascii: "|"):
                 let count = try integer(line)
-                let pairs = try (0..<max(count, 0)).map { _ in RESPPair(key: try value(depth: depth + 1), value: try value(depth: depth + 1)) }
+                try checkCount(count)
+                var pairs: [RESPPair] = []
+                for _ in 0..<max(count, 0) { pairs.append(RESPPair(key: try value(depth: depth + 1), value: try value(depth: depth + 1))) }
                 // An attribute map annotates the value that follows it; ringside keeps the value.
                 return type == UInt8(ascii: "|") ? try value(depth: depth) : .map(pairs)
             default:

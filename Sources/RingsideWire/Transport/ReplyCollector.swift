@@ -164,7 +164,11 @@ final class ReplyCollector: ChannelInboundHandler, CoalescedTimerTarget {
     /// A deadline came due: unless its exchange already ended, the reply is late.
     func timerFired(token: Int) {
         guard token == generation, let context, let exchange = pending else { return }
-        finish(context: context, failing: .replyTimeout(.nanoseconds(exchange.deadline.nanoseconds)), close: true)
+        let limit = Duration.nanoseconds(exchange.deadline.nanoseconds)
+        let receivedBytes = received.count + replies.reduce(0) { $0 + $1.count }
+        guard receivedBytes > 0 else { return finish(context: context, failing: .replyTimeout(limit), close: true) }
+        let start = WireError.preview(replies.first ?? received)
+        finish(context: context, failing: .incompleteReply(receivedBytes: receivedBytes, within: limit, start: start), close: true)
     }
 
     /// Ends the exchange in flight with the replies collected, or with `error`.

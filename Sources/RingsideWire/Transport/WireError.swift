@@ -9,6 +9,9 @@ public enum WireError: Error, Sendable, Equatable, CustomStringConvertible {
     case replyTimeout(Duration)
     /// The server closed the connection before a whole reply arrived.
     case closedMidReply(receivedBytes: Int)
+    /// Bytes came, but never a whole reply of the protocol before the deadline: garbage, an endless stream, or
+    /// another protocol's answer (memcached's `ERROR` to an HAProxy command). Quotes the first bytes seen.
+    case incompleteReply(receivedBytes: Int, within: Duration, start: String)
     case replyTooLarge(limit: Int)
     /// The bytes are not this protocol.
     case malformedReply(String)
@@ -25,6 +28,8 @@ public enum WireError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .replyTimeout(limit): "no reply within \(limit.formattedMilliseconds)"
         case let .closedMidReply(received):
             received == 0 ? "connection closed before any reply" : "connection closed mid-reply after \(received) bytes"
+        case let .incompleteReply(received, limit, start):
+            "no whole reply within \(limit.formattedMilliseconds): \(received) bytes came, starting '\(start)'"
         case let .replyTooLarge(limit): "reply larger than \(limit / 1_048_576) MiB; not read"
         case let .malformedReply(reason): "garbled reply: \(reason)"
         case let .serverError(text): "server answered: \(text)"
@@ -47,8 +52,24 @@ public enum WireError: Error, Sendable, Equatable, CustomStringConvertible {
     public var isUnreachable: Bool {
         switch self {
         case .connectionRefused, .connectionReset, .connectTimeout, .replyTimeout, .closedMidReply, .connectionFailed: true
-        case .replyTooLarge, .malformedReply, .serverError, .authenticationFailed: false
+        case .incompleteReply, .replyTooLarge, .malformedReply, .serverError, .authenticationFailed: false
         }
+    }
+}
+
+extension WireError {
+    /// The first bytes of a reply as an operator can read them: printable ASCII as is, the rest escaped.
+    static func preview(_ bytes: some Collection<UInt8>, limit: Int = 40) -> String {
+        var text = ""
+        for byte in bytes.prefix(limit) {
+            switch byte {
+            case 0x0D: text += "\\r"
+            case 0x0A: text += "\\n"
+            case 0x20...0x7E: text.append(Character(Unicode.Scalar(byte)))
+            default: text += "\\x" + (byte < 16 ? "0" : "") + String(byte, radix: 16)
+            }
+        }
+        return bytes.count > limit ? text + "…" : text
     }
 }
 
