@@ -54,8 +54,8 @@ import Testing
         _ = state.record(sample(0, hits: 500, misses: 5), latency: .milliseconds(1), at: Date(), thresholds: thresholds)
         let events = state.record(sample(1, hits: 3, misses: 1, instance: "2"), latency: .milliseconds(1), at: Date(), thresholds: thresholds)
         #expect(state.interval == nil)
-        #expect(events.map(\.kind) == [.countersReset])
-        #expect(events.first?.message == "restarted (instance 1 → 2)")
+        #expect(events.map(\.kind) == [.restarted], "a new process is a restart, not a counter reset")
+        #expect(events.first?.message == "restarted (instance 1 → 2): cache cold")
         #expect(state.history.latest?.hitRatio == nil)
     }
 
@@ -122,5 +122,50 @@ import Testing
         let polling = PollSettings(interval: .seconds(1), maxBackoff: .seconds(3))
         for _ in 0..<3 { _ = state.recordFailure(WireError.connectionRefused, at: now, polling: polling) }
         #expect(state.nextAttemptAt == now.addingTimeInterval(3), "the third failure waits 4 s, capped at 3 s")
+    }
+}
+
+@Suite struct RestartAndEjectionEventTests {
+    let node = Endpoint(name: "mc-1", kind: .memcached, address: HostPort(host: "127.0.0.1", port: 11211))
+    let start = ContinuousClock.now
+
+    func sample(_ seconds: Int, hits: UInt64, misses: UInt64, instance: String, uptime: UInt64) -> PollData {
+        .cache(CacheSample(
+            takenAt: start + .seconds(seconds), counters: CacheCounters(hits: hits, misses: misses),
+            gauges: CacheGauges(memoryUsedBytes: 10, memoryLimitBytes: 100), identity: ProcessIdentity(uptimeSeconds: uptime, instance: instance)))
+    }
+
+    /// Killed, down for a while, back as a new process: a restart with a cold cache, not a blip; warm again once
+    /// the hit ratio is back where it was.
+    @Test func aNodeBackAsANewProcessReadsAsARestartWithAColdCacheUntilItCatchesUp() {
+        var state = EndpointState(endpoint: node)
+        let thresholds = Thresholds()
+        _ = state.record(sample(0, hits: 1000, misses: 100, instance: "41", uptime: 500), latency: .milliseconds(1), at: Date(), thresholds: thresholds)
+        _ = state.record(sample(1, hits: 1900, misses: 200, instance: "41", uptime: 501), latency: .milliseconds(1), at: Date(), thresholds: thresholds)
+        _ = state.recordFailure(WireError.connectionRefused, at: Date())
+        let back = state.record(sample(9, hits: 0, misses: 50, instance: "97", uptime: 2), latency: .milliseconds(1), at: Date(), thresholds: thresholds)
+        #expect(back.contains { $0.kind == .restarted && $0.message == "restarted (instance 41 → 97): cache cold" }, "\(back.map(\.message))")
+        #expect(state.isCold)
+        #expect(state.coldUntilHitRatio == 0.8, "its level before (90%), at most the warning threshold")
+        _ = state.record(sample(10, hits: 50, misses: 100, instance: "97", uptime: 3), latency: .milliseconds(1), at: Date(), thresholds: thresholds)
+        #expect(state.isCold, "33% is not caught up")
+        let warm = state.record(sample(11, hits: 950, misses: 200, instance: "97", uptime: 4), latency: .milliseconds(1), at: Date(), thresholds: thresholds)
+        #expect(!state.isCold)
+        #expect(warm.contains { $0.kind == .restarted && $0.message == "cache warm again: hit ratio 90.0%" }, "\(warm.map(\.message))")
+    }
+
+    @Test func aTwemproxyServerEjectedAndBackRaisesEvents() {
+        var state = EndpointState(endpoint: Endpoint(name: "twem", kind: .twemproxy, address: HostPort(host: "127.0.0.1", port: 22222)))
+        state.ejectionPolicies = ["alpha": .assumed]
+        func poll(ejectedAt: UInt64?) -> [FleetEvent] {
+            let pool = TwemproxyPool(name: "alpha", servers: [TwemproxyServer(name: "mc-1"), TwemproxyServer(name: "mc-2", ejectedAtMicroseconds: ejectedAt ?? 0)])
+            return state.record(
+                .twemproxy(TwemproxySnapshot(version: "0.5.0", uptimeSeconds: 50, timestamp: 1_795_800_000, pools: [pool])),
+                latency: .milliseconds(1), at: Date(), thresholds: Thresholds())
+        }
+        _ = poll(ejectedAt: nil)
+        #expect(poll(ejectedAt: 1_795_799_995_000_000).filter { $0.kind == .ejection }.map(\.message) == ["alpha/mc-2 ejected"])
+        #expect(poll(ejectedAt: 1_795_799_995_000_000).filter { $0.kind == .ejection }.isEmpty, "once, not every poll")
+        #expect(poll(ejectedAt: nil).filter { $0.kind == .ejection }.map(\.message) == ["alpha/mc-2 back in the pool"])
     }
 }

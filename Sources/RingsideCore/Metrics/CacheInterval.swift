@@ -34,6 +34,11 @@ public enum CounterReset: Sendable, Equatable, CustomStringConvertible {
     case uptimeWentBack(from: UInt64, to: UInt64)
     case counterWentDown(name: String, from: UInt64, to: UInt64)
 
+    /// A new process (new run_id or pid, uptime back), not only counters zeroed: its cache starts empty.
+    public var isRestart: Bool {
+        if case .counterWentDown = self { false } else { true }
+    }
+
     public var description: String {
         switch self {
         case let .instanceChanged(from, to): "restarted (instance \(from) → \(to))"

@@ -30,6 +30,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
         @Nullable public var error: String?
         /// True when the numbers are from an earlier poll because the last one failed.
         public var stale: Bool
+        /// True after a restart until the hit ratio has caught up (the cache is warming).
+        public var cacheCold: Bool
         @Nullable public var latencyMs: Double?
         @Nullable public var hitRatio: Double?
         @Nullable public var hits: UInt64?
@@ -153,7 +155,7 @@ extension StatusReport.Node {
         self.init(
             name: state.endpoint.name, kind: state.endpoint.kind.rawValue, address: state.endpoint.address.description,
             pool: state.endpoint.pool, health: state.health.word, error: state.health.detail,
-            stale: sample != nil && !state.health.hasFreshData, latencyMs: state.latency.map { $0.secondsDouble * 1000 },
+            stale: sample != nil && !state.health.hasFreshData, cacheCold: state.isCold, latencyMs: state.latency.map { $0.secondsDouble * 1000 },
             hitRatio: interval?.hitRatio, hits: interval?.hits, misses: interval?.misses, opsPerSecond: interval?.opsPerSecond,
             getsPerSecond: interval?.getsPerSecond, setsPerSecond: interval?.setsPerSecond,
             evictionsPerSecond: interval?.evictionsPerSecond, expirationsPerSecond: interval?.expirationsPerSecond,

@@ -25,6 +25,14 @@ public struct EndpointState: Sendable {
     public var ejectionPolicies: [String: TwemproxyEjectionPolicy] = [:]
     /// Which thresholds the node is past, so an event is raised when one is crossed, not on every poll.
     private var alerts = ThresholdAlerts()
+    /// The latest interval hit ratio, for what a restarted node has to catch up to.
+    private var lastHitRatio: Double?
+    /// After a restart: the hit ratio the node must reach again to count as warm (its level before the restart,
+    /// at most the warning threshold); `nil` when warm.
+    public private(set) var coldUntilHitRatio: Double?
+
+    /// The node restarted and its hit ratio has not caught up yet.
+    public var isCold: Bool { coldUntilHitRatio != nil }
 
     public init(endpoint: Endpoint, historyCapacity: Int = NodeHistory.defaultCapacity) {
         self.endpoint = endpoint
@@ -50,17 +58,31 @@ public struct EndpointState: Sendable {
         var events: [FleetEvent] = []
         interval = nil
         if case let .cache(sample) = newData {
-            if case let .cache(previous)? = data, health.hasFreshData {
+            // Compared with the last sample even across failed polls: a node that was down and comes back as a new
+            // process is a restart (cold cache), not a network blip. An interval needs two consecutive good polls.
+            if case let .cache(previous)? = data {
                 switch CacheInterval.between(previous, sample) {
-                case let .interval(value): interval = value
+                case let .interval(value): interval = health.hasFreshData ? value : nil
+                case let .reset(reason) where reason.isRestart:
+                    coldUntilHitRatio = min(lastHitRatio ?? thresholds.hitRatioWarn, thresholds.hitRatioWarn)
+                    events.append(event(now, .restarted, "\(reason): cache cold"))
                 case let .reset(reason): events.append(event(now, .countersReset, reason.description))
+                }
+            }
+            if let ratio = interval?.hitRatio {
+                lastHitRatio = ratio
+                if let target = coldUntilHitRatio, ratio >= target {
+                    coldUntilHitRatio = nil
+                    events.append(event(now, .restarted, "cache warm again: hit ratio \(Format.percent(ratio))"))
                 }
             }
             history.record(interval: interval, gauges: sample.gauges, latency: latency)
             events += alerts.update(interval: interval, gauges: sample.gauges, thresholds: thresholds).map { event(now, .threshold, $0) }
         }
         events += serverChanges(from: data, to: newData, at: now)
+        let ejectedBefore = Set(ejectedServers.map { "\($0.pool)/\($0.server)" })
         data = newData
+        events += ejectionChanges(from: ejectedBefore, at: now)
         self.latency = latency
         lastSuccessAt = now
         consecutiveFailures = 0
@@ -111,6 +133,13 @@ public struct EndpointState: Sendable {
                 return event(now, .serverStatusChanged, "\(name) \(was) → \(server.status.text)")
             }
         }
+    }
+
+    /// twemproxy: a server ejected since the last poll, or back in its pool.
+    private func ejectionChanges(from before: Set<String>, at now: Date) -> [FleetEvent] {
+        let after = Set(ejectedServers.map { "\($0.pool)/\($0.server)" })
+        return after.subtracting(before).sorted().map { event(now, .ejection, "\($0) ejected") }
+            + before.subtracting(after).sorted().map { event(now, .ejection, "\($0) back in the pool") }
     }
 
     private func event(_ at: Date, _ kind: FleetEvent.Kind, _ message: String) -> FleetEvent {

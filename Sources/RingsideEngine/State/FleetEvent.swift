@@ -9,6 +9,10 @@ public struct FleetEvent: Sendable, Equatable {
         case serverStatusChanged = "server"
         /// A threshold crossed: hit ratio, evictions, memory.
         case threshold = "alert"
+        /// A cache node's process restarted: its cache is cold until the hit ratio catches up.
+        case restarted = "restart"
+        /// A twemproxy server was ejected from its pool, or came back.
+        case ejection = "ejection"
     }
 
     public var at: Date

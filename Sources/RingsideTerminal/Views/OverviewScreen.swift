@@ -136,7 +136,10 @@ enum OverviewScreen {
         cells += [
             TableCell(text: stale ? "\(node.health.word)*" : node.health.word, slot: Severity.health(node.health)),
             TableCell(text: Format.percent(interval?.hitRatio), slot: Severity.hitRatio(interval?.hitRatio, thresholds)),
-            TableCell(text: glyphs.sparkline(node.history.recent(\.hitRatio, polls: trendWidth), width: trendWidth), slot: .sparkline),
+            // A restarted node's trend says "cold" until its hit ratio is back: the numbers beside it are a warm-up.
+            node.isCold
+                ? TableCell(text: "cold", slot: .warn)
+                : TableCell(text: glyphs.sparkline(node.history.recent(\.hitRatio, polls: trendWidth), width: trendWidth), slot: .sparkline),
             TableCell(text: Format.rate(interval?.opsPerSecond), slot: interval == nil ? .dim : .body),
             TableCell(text: Format.rate(interval?.evictionsPerSecond), slot: Severity.evictions(interval?.evictionsPerSecond, thresholds)),
             memory,
