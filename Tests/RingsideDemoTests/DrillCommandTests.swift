@@ -48,6 +48,7 @@ import Testing
     @Test func aReadOnlyDemoRefusesEveryDrillAndChangesNothing() async throws {
         var options = DemoFleet.Options()
         options.nodes = 2
+        options.rate = 100
         options.gate = WriteGate(readOnlyBecause: "--read-only")
         let demo = try await DemoFleet.start(options)
         for line in ["kill mc-1", "hang mc-2", "spike 2", "expire 10", "drain be_app/app-1", "weight be_app/app-1 3"] {
@@ -63,7 +64,10 @@ import Testing
     }
 
     @Test func theConsoleDemoWritesNoPasswordFile() async throws {
-        let demo = try await DemoFleet.start(DemoFleet.Options())
+        var options = DemoFleet.Options()
+        options.nodes = 1
+        options.rate = 100
+        let demo = try await DemoFleet.start(options)
         let redis2 = try #require(demo.fleet.endpoints.first { $0.name == "redis-2" })
         #expect(redis2.credentials?.password == .environment(DemoPassword.variable))
         await demo.stop()

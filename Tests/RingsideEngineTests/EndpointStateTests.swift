@@ -81,7 +81,9 @@ import Testing
         #expect(events.map(\.message) == ["be/s1 UP → DOWN"])
     }
 
-    @Test func crossingAThresholdRaisesOneEventAndRecoveryAnother() {
+    /// Hysteresis: an alert raises after its condition held for 2 polls (by default) and clears after 3 clear
+    /// polls; severity changes while it lasts, without a new event.
+    @Test func anAlertRaisesAfterItHeldAndClearsAfterItWasClear() {
         var state = EndpointState(endpoint: node)
         var hits: UInt64 = 0, misses: UInt64 = 0, tick = 0
         func poll(hitsPerTick: UInt64, missesPerTick: UInt64) -> [String] {
@@ -93,14 +95,39 @@ import Testing
         }
         #expect(poll(hitsPerTick: 90, missesPerTick: 10).isEmpty)
         #expect(poll(hitsPerTick: 90, missesPerTick: 10).isEmpty, "90% is fine")
-        #expect(poll(hitsPerTick: 70, missesPerTick: 30) == ["hit ratio 70.0% below 80.0%"])
-        #expect(poll(hitsPerTick: 70, missesPerTick: 30).isEmpty, "no event while it stays there")
-        #expect(poll(hitsPerTick: 50, missesPerTick: 50) == ["hit ratio 50.0% below 60.0%"])
+        #expect(poll(hitsPerTick: 70, missesPerTick: 30).isEmpty, "one poll below is not an alert yet")
+        #expect(poll(hitsPerTick: 70, missesPerTick: 30) == ["alert: hit ratio 70.0% below 80.0%"])
+        #expect(state.activeAlerts.map(\.severity) == [.warning])
+        #expect(poll(hitsPerTick: 50, missesPerTick: 50).isEmpty, "worse: the same alert, now critical")
+        #expect(state.activeAlerts.map(\.message) == ["hit ratio 50.0% below 60.0%"] && state.activeAlerts.first?.severity == .critical)
         #expect(poll(hitsPerTick: 0, missesPerTick: 0).isEmpty, "no reads: no hit ratio, no change")
-        #expect(poll(hitsPerTick: 95, missesPerTick: 5) == ["hit ratio recovered to 95.0%"])
+        #expect(poll(hitsPerTick: 95, missesPerTick: 5).isEmpty)
+        #expect(poll(hitsPerTick: 95, missesPerTick: 5).isEmpty)
+        #expect(poll(hitsPerTick: 95, missesPerTick: 5) == ["cleared: hit ratio 50.0% below 60.0%"])
+        #expect(state.activeAlerts.isEmpty)
     }
 
-    @Test func evictionsAndMemoryRaiseEventsWhenTheyStartAndStop() {
+    /// One noisy node around the threshold once gave three events in three seconds; now it gives none or one.
+    @Test func aFlappingNodeGivesOneEventNotOneAPoll() {
+        var state = EndpointState(endpoint: node)
+        var hits: UInt64 = 0, misses: UInt64 = 0
+        var messages: [String] = []
+        for tick in 0..<20 {
+            let below = tick >= 2 && tick % 3 != 0  // mostly below 80%, above every third poll
+            hits += below ? 79 : 81
+            misses += below ? 21 : 19
+            messages += state.record(sample(tick, hits: hits, misses: misses), latency: .milliseconds(1), at: Date(), thresholds: thresholds)
+                .filter { $0.kind == .threshold }.map(\.message)
+        }
+        #expect(messages == ["alert: hit ratio 79.0% below 80.0%"], "\(messages)")
+    }
+
+    @Test func aRatioJustUnderTheLimitNeverReadsAsTheLimit() {
+        guard case let .holds(_, message) = AlertConditions.hitRatio(0.7996, Thresholds()) else { Issue.record("not below"); return }
+        #expect(message == "hit ratio 79.96% below 80.0%")
+    }
+
+    @Test func evictionsAndMemoryAreAlertsToo() {
         var state = EndpointState(endpoint: node)
         func poll(_ tick: Int, evictions: UInt64, used: UInt64) -> [String] {
             let data = PollData.cache(CacheSample(
@@ -109,9 +136,18 @@ import Testing
             return state.record(data, latency: .milliseconds(1), at: Date(), thresholds: thresholds).filter { $0.kind == .threshold }.map(\.message)
         }
         #expect(poll(0, evictions: 0, used: 50).isEmpty)
-        #expect(poll(1, evictions: 12, used: 95) == ["evictions started: 12.0/s", "memory 95.0% above 90.0%"])
-        #expect(poll(2, evictions: 20, used: 96).isEmpty)
-        #expect(poll(3, evictions: 20, used: 80) == ["evictions stopped", "memory back to 80.0%"])
+        #expect(poll(1, evictions: 12, used: 95).isEmpty)
+        #expect(poll(2, evictions: 20, used: 96) == ["alert: evicting 8.0/s", "alert: memory 96.0% above 90.0%"])
+        #expect(Set(state.activeAlerts.map(\.key)) == ["evictions", "memory"])
+    }
+
+    /// The header counts health problems and thresholds alike: a DOWN node is an alert after two failed polls.
+    @Test func aDownNodeIsAnAlert() {
+        var state = EndpointState(endpoint: node)
+        _ = state.recordFailure(WireError.connectionRefused, at: Date())
+        #expect(state.activeAlerts.isEmpty)
+        _ = state.recordFailure(WireError.connectionRefused, at: Date())
+        #expect(state.activeAlerts.map(\.message) == ["DOWN (connection refused)"])
     }
 }
 

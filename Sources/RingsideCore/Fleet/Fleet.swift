@@ -38,6 +38,10 @@ public struct Thresholds: Sendable, Equatable {
     public var memoryFractionWarn: Double = 0.90
     /// A node whose share of the load exceeds its share of the ring by this factor is a hot spot (likely hot keys).
     public var hotSpotFactor: Double = 1.5
+    /// An alert raises once its condition held for this many polls in a row…
+    public var alertAfterPolls = 2
+    /// …and clears once the condition was clear for this many polls in a row (no flapping).
+    public var clearAfterPolls = 3
 
     public init() {}
 }

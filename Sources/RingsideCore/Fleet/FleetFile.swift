@@ -67,7 +67,8 @@ public enum FleetFile {
     private static func parseThresholds(_ node: Node, _ reader: YAMLReader) throws -> Thresholds {
         let entries = try reader.entries(
             reader.mapping(node, "thresholds"),
-            allowed: ["slow_latency", "hit_ratio_warn", "hit_ratio_critical", "evictions_per_second_warn", "memory_warn", "hot_spot_factor"],
+            allowed: ["slow_latency", "hit_ratio_warn", "hit_ratio_critical", "evictions_per_second_warn", "memory_warn", "hot_spot_factor",
+                      "alert_after", "clear_after"],
             in: "thresholds")
         var thresholds = Thresholds()
         if let e = entries["slow_latency"] { thresholds.slowLatency = try reader.duration(e.value, "thresholds.slow_latency") }
@@ -86,6 +87,8 @@ public enum FleetFile {
             }
             thresholds.hotSpotFactor = factor
         }
+        if let e = entries["alert_after"] { thresholds.alertAfterPolls = try reader.integer(e.value, "thresholds.alert_after", in: 1...1000) }
+        if let e = entries["clear_after"] { thresholds.clearAfterPolls = try reader.integer(e.value, "thresholds.clear_after", in: 1...1000) }
         return thresholds
     }
 

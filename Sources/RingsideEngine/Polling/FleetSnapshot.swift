@@ -47,6 +47,11 @@ public struct FleetSnapshot: Sendable {
         return totals
     }
 
+    /// Every alert active now, most severe first: what the console's header counts and the events screen lists.
+    public var alerts: [Alert] {
+        endpoints.flatMap(\.activeAlerts).sorted { ($0.severity, $1.since, $0.endpoint) > ($1.severity, $0.since, $1.endpoint) }
+    }
+
     /// Why the fleet is not healthy, one line per reason; empty when all is well.
     ///
     /// Unhealthy: an endpoint not `UP` (slow included), an HAProxy server failing its checks, a twemproxy server

@@ -106,7 +106,7 @@ public final class PollEngine: Sendable {
             let events: [FleetEvent]
             switch outcome {
             case let .success(data): events = current.state.record(data, latency: latency, at: now, thresholds: thresholds)
-            case let .failure(error): events = current.state.recordFailure(error, at: now, polling: fleet.polling)
+            case let .failure(error): events = current.state.recordFailure(error, at: now, polling: fleet.polling, thresholds: thresholds)
             }
             current.polls += 1
             return (current.state.consecutiveFailures, events)

@@ -9,6 +9,16 @@ public enum Format {
         fraction.map { oneDecimal($0 * 100) + "%" } ?? none
     }
 
+    /// `fraction` as a percentage that never reads the same as `limit` when they differ: 79.96% stays "79.96%"
+    /// beside a limit of 80.0%, where one decimal would print "80.0% below 80.0%".
+    public static func percent(_ fraction: Double, against limit: Double) -> String {
+        var digits = 1
+        while digits < 4, fraction != limit, String(format: "%.\(digits)f", fraction * 100) == String(format: "%.\(digits)f", limit * 100) {
+            digits += 1
+        }
+        return String(format: "%.\(digits)f", fraction * 100) + "%"
+    }
+
     /// "45%": for narrow cells next to a bar.
     public static func wholePercent(_ fraction: Double?) -> String {
         fraction.map { "\(Int(($0 * 100).rounded()))%" } ?? none

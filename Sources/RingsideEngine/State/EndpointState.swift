@@ -23,8 +23,8 @@ public struct EndpointState: Sendable {
     public private(set) var history = NodeHistory()
     /// twemproxy: ejection rules per pool (from the nutcracker config, else the assumed defaults).
     public var ejectionPolicies: [String: TwemproxyEjectionPolicy] = [:]
-    /// Which thresholds the node is past, so an event is raised when one is crossed, not on every poll.
-    private var alerts = ThresholdAlerts()
+    /// The endpoint's conditions with their hysteresis: what is an active alert now.
+    private var alerts = AlertTracker()
     /// The latest interval hit ratio, for what a restarted node has to catch up to.
     private var lastHitRatio: Double?
     /// After a restart: the hit ratio the node must reach again to count as warm (its level before the restart,
@@ -77,7 +77,6 @@ public struct EndpointState: Sendable {
                 }
             }
             history.record(interval: interval, gauges: sample.gauges, latency: latency)
-            events += alerts.update(interval: interval, gauges: sample.gauges, thresholds: thresholds).map { event(now, .threshold, $0) }
         }
         events += serverChanges(from: data, to: newData, at: now)
         let ejectedBefore = Set(ejectedServers.map { "\($0.pool)/\($0.server)" })
@@ -88,18 +87,39 @@ public struct EndpointState: Sendable {
         consecutiveFailures = 0
         nextAttemptAt = nil
         events += transition(to: latency > thresholds.slowLatency ? .slow : .up, at: now)
+        events += updateAlerts(thresholds: thresholds, latency: latency, at: now)
         return events
+    }
+
+    /// Alerts active now, most severe first.
+    public var activeAlerts: [Alert] { alerts.active }
+
+    /// Reads every condition of this poll into the alert tracker; returns events for the alerts it raised or
+    /// cleared (health has its own transition events, so its alert raises none).
+    private mutating func updateAlerts(thresholds: Thresholds, latency: Duration?, at now: Date) -> [FleetEvent] {
+        var readings = AlertConditions.readings(of: self, thresholds: thresholds, latency: latency)
+        for prefix in AlertConditions.perServerPrefixes {
+            let named = Set(readings.map(\.key))
+            readings += alerts.untracked(excluding: named, prefix: prefix).map { ($0, .clear) }
+        }
+        let changes = alerts.update(
+            readings, endpoint: endpoint.name, at: now, raiseAfter: thresholds.alertAfterPolls, clearAfter: thresholds.clearAfterPolls)
+        return changes.filter { $0.alert.key != AlertConditions.healthKey }.map { change in
+            event(now, .threshold, change.raised ? "alert: \(change.alert.message)" : "cleared: \(change.alert.message)")
+        }
     }
 
     /// Records a failed poll: the endpoint's state says why; old data stays, now stale. `polling` tells when the
     /// next attempt comes (the poller backs off by the same rule).
-    public mutating func recordFailure(_ error: any Error, at now: Date, polling: PollSettings = PollSettings()) -> [FleetEvent] {
+    public mutating func recordFailure(
+        _ error: any Error, at now: Date, polling: PollSettings = PollSettings(), thresholds: Thresholds = Thresholds()
+    ) -> [FleetEvent] {
         consecutiveFailures += 1
         nextAttemptAt = now.addingTimeInterval(polling.delay(afterConsecutiveFailures: consecutiveFailures).secondsDouble)
         interval = nil
         latency = nil
         if endpoint.kind.isCacheNode { history.record(interval: nil, gauges: nil, latency: nil) }
-        return transition(to: Self.health(for: error), at: now)
+        return transition(to: Self.health(for: error), at: now) + updateAlerts(thresholds: thresholds, latency: nil, at: now)
     }
 
     /// Maps a poll failure to the state an operator sees.
@@ -154,47 +174,5 @@ public struct EndpointState: Sendable {
             let policy = ejectionPolicies[pool.name] ?? .assumed
             return pool.servers.filter { $0.isEjected(nowMicroseconds: now, policy: policy) }.map { (pool.name, $0.name) }
         }
-    }
-}
-
-/// The thresholds a cache node is past, and the words for crossing them.
-struct ThresholdAlerts: Sendable {
-    enum HitRatioLevel: Int, Sendable { case ok, warn, critical }
-
-    var hitRatio = HitRatioLevel.ok
-    var evicting = false
-    var memoryHigh = false
-
-    /// Messages for the thresholds crossed since the last poll (in either direction).
-    mutating func update(interval: CacheInterval?, gauges: CacheGauges, thresholds: Thresholds) -> [String] {
-        var messages: [String] = []
-        // No reads means no hit ratio: the level stays where it was.
-        if let ratio = interval?.hitRatio {
-            let level: HitRatioLevel = ratio < thresholds.hitRatioCritical ? .critical : ratio < thresholds.hitRatioWarn ? .warn : .ok
-            if level != hitRatio {
-                let limit = level == .critical ? thresholds.hitRatioCritical : thresholds.hitRatioWarn
-                messages.append(level == .ok
-                    ? "hit ratio recovered to \(Format.percent(ratio))"
-                    : "hit ratio \(Format.percent(ratio)) below \(Format.percent(limit))")
-                hitRatio = level
-            }
-        }
-        if let rate = interval?.evictionsPerSecond {
-            let now = rate > thresholds.evictionsPerSecondWarn
-            if now != evicting {
-                messages.append(now ? "evictions started: \(Format.rate(rate))/s" : "evictions stopped")
-                evicting = now
-            }
-        }
-        if let fraction = gauges.memoryFraction {
-            let now = fraction > thresholds.memoryFractionWarn
-            if now != memoryHigh {
-                messages.append(now
-                    ? "memory \(Format.percent(fraction)) above \(Format.percent(thresholds.memoryFractionWarn))"
-                    : "memory back to \(Format.percent(fraction))")
-                memoryHigh = now
-            }
-        }
-        return messages
     }
 }

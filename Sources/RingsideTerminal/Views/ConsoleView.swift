@@ -80,13 +80,13 @@ public enum ConsoleView {
             canvas.put(" \(badge) ", x: right + 1, y: 0, slot: .badge)
         }
         let counts = healthCounts(snapshot)
-        let problems = snapshot.problems.count
+        let alerts = snapshot.alerts.count
         // Most important first: whatever does not fit is cut from the end (the clock before the alerts).
         var parts = [
             snapshot.fleet.name,
             "hit \(Format.percent(snapshot.fleetTotals.hitRatio)) " + context.glyphs.sparkline(context.fleetHitRatios, width: 6),
             "\(counts.up) up \(counts.degraded) degraded \(counts.down) down",
-            problems == 0 ? "no alerts" : "\(problems) alert\(problems == 1 ? "" : "s")",
+            alerts == 0 ? "no alerts" : "\(alerts) alert\(alerts == 1 ? "" : "s")",
             "\(context.clock) every \(DurationText.format(snapshot.fleet.polling.interval))",
         ]
         if let note = context.sourceNote { parts.insert(note, at: 4) }

@@ -1,0 +1,60 @@
+import Foundation
+import RingsideCore
+
+/// Reads an endpoint's conditions from its latest poll, for the alert tracker. Pure.
+enum AlertConditions {
+    static let healthKey = "health"
+    /// Conditions read per server: a server gone from the poll clears its alert.
+    static let perServerPrefixes = ["server ", "ejected "]
+
+    static func readings(of state: EndpointState, thresholds: Thresholds, latency: Duration?) -> [(key: String, reading: ConditionReading)] {
+        var readings: [(key: String, reading: ConditionReading)] = [(healthKey, health(state.health, latency: latency, thresholds: thresholds))]
+        // Without fresh data nothing else can be told: those conditions stand as they were.
+        guard state.health.hasFreshData else { return readings }
+        if let sample = state.cacheSample {
+            let interval = state.interval
+            readings.append(("hit-ratio", interval?.hitRatio.map { hitRatio($0, thresholds) } ?? .unknown))
+            readings.append(("evictions", interval?.evictionsPerSecond.map { rate in
+                rate > thresholds.evictionsPerSecondWarn ? .holds(.warning, "evicting \(Format.rate(rate))/s") : .clear
+            } ?? .unknown))
+            readings.append(("memory", sample.gauges.memoryFraction.map { fraction in
+                fraction > thresholds.memoryFractionWarn
+                    ? .holds(.warning, "memory \(Format.percent(fraction, against: thresholds.memoryFractionWarn)) above \(Format.percent(thresholds.memoryFractionWarn))")
+                    : .clear
+            } ?? .unknown))
+        }
+        for backend in state.haproxy?.backends ?? [] {
+            for server in backend.servers {
+                let name = "\(backend.name)/\(server.name)"
+                readings.append(("server \(name)", server.status.isFailing ? .holds(.critical, "\(name) is \(server.status.text)") : .clear))
+            }
+        }
+        if let twemproxy = state.twemproxy {
+            let ejected = Set(state.ejectedServers.map { "\($0.pool)/\($0.server)" })
+            for pool in twemproxy.pools {
+                for server in pool.servers {
+                    let name = "\(pool.name)/\(server.name)"
+                    readings.append(("ejected \(name)", ejected.contains(name) ? .holds(.critical, "\(name) is ejected") : .clear))
+                }
+            }
+        }
+        return readings
+    }
+
+    static func health(_ health: Health, latency: Duration?, thresholds: Thresholds) -> ConditionReading {
+        switch health {
+        case .unknown: .unknown
+        case .up: .clear
+        case .slow:
+            .holds(.warning, "SLOW: answered in \(latency.map { Format.milliseconds($0.secondsDouble * 1000) } ?? "?"), over \(DurationText.format(thresholds.slowLatency))")
+        case .down, .authFailed, .protocolError: .holds(.critical, health.description)
+        }
+    }
+
+    static func hitRatio(_ ratio: Double, _ thresholds: Thresholds) -> ConditionReading {
+        let limit = ratio < thresholds.hitRatioCritical ? thresholds.hitRatioCritical : thresholds.hitRatioWarn
+        guard ratio < thresholds.hitRatioWarn else { return .clear }
+        let severity: Alert.Severity = ratio < thresholds.hitRatioCritical ? .critical : .warning
+        return .holds(severity, "hit ratio \(Format.percent(ratio, against: limit)) below \(Format.percent(limit))")
+    }
+}
