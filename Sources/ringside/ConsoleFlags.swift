@@ -24,6 +24,12 @@ struct ConsoleFlags: ParsableArguments {
     @Option(help: "Log file (default: $XDG_STATE_HOME/ringside/ringside.log).")
     var logFile: String?
 
+    @Option(name: [.customShort("i"), .long], help: "How often each endpoint is polled, e.g. 1s or 500ms (default: the fleet's polling interval).")
+    var interval: String?
+
+    @Option(help: "Connect and reply deadline per endpoint, e.g. 800ms (default: the fleet's polling timeout).")
+    var timeout: String?
+
     /// Polls `fleet` and runs the console until the operator leaves; a signal exits with 128 + its number after the
     /// terminal was restored.
     func open(
@@ -31,6 +37,9 @@ struct ConsoleFlags: ParsableArguments {
         extraCommands: (help: [(String, String)], run: @Sendable (String) async -> String?)? = nil,
         sourceNote: (@Sendable () -> String?)? = nil
     ) async throws {
+        var fleet = fleet
+        if let interval { fleet.polling.interval = try positiveDuration(interval, option: "--interval") }
+        if let timeout { fleet.polling.timeout = try positiveDuration(timeout, option: "--timeout") }
         let theme = try ThemeLoader.load(theme)
         let engine = PollEngine(fleet: fleet, ejectionPolicies: ejectionPolicies, logger: makeLogger(path: logFile))
         var options = ConsoleOptions(

@@ -8,23 +8,34 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo",
         abstract: "Open the console on a simulated fleet inside this process (always badged DEMO).",
         discussion: """
-            The simulated memcached nodes and twemproxy stats port listen on 127.0.0.1 and speak the real protocols, \
-            so the console polls them exactly as it polls production. With --serve, only the fleet runs and its fleet \
+            Everything listens on 127.0.0.1 and speaks the real protocols, so the console polls the demo exactly as \
+            it polls production. The fleet:
+              demo pool      memcached mc-1 … mc-N (--nodes, 8 MiB each), routed by a twemproxy ketama ring
+              twem           a twemproxy stats port over the demo pool
+              sessions pool  Redis redis-1 and redis-2 (redis-2 wants a password)
+              edge           an HAProxy Runtime API: be_app (consistent hash, app-1 … app-4, weights 1 1 1 2) and \
+            be_static (round robin)
+              rings          demo, sessions, edge/be_app
+            Drills (kill, restart, hang, slow, garbage, heal, hotkey, spike, expire, drain, maint, ready, weight) run \
+            from the console's : line (listed by ?) or --scenario. With --serve, only the fleet runs and its fleet \
             file is printed, for 'ringside --config' or 'ringside status' from another terminal.
             """)
 
-    @Option(help: "Seed of the simulated traffic: the same seed gives the same run.") var seed: UInt64 = 1
-    @Option(help: "Memcached nodes in the pool.") var nodes = 6
-    @Option(help: "Zipf skew of key popularity (0 = uniform, 1 = typical, higher = hotter keys).") var skew = 1.0
-    @Option(help: "Requests per second across the fleet.") var rate = 2000.0
+    @Option(parsing: .unconditional, help: "Seed of the simulated traffic: the same seed gives the same run.") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Memcached nodes in the pool.") var nodes = 6
+    @Option(parsing: .unconditional, help: "Zipf skew of key popularity (0 = uniform, 1 = typical, higher = hotter keys).") var skew = 1.0
+    @Option(parsing: .unconditional, help: "Requests per second across the fleet.") var rate = 2000.0
     @Option(help: "A scripted drill: node-failure, stampede, hot-key, spike, slow-node, hung-node, garbage-node.") var scenario: String?
     @Flag(help: "Only run the fleet and print its fleet file; stop with Ctrl-C.") var serve = false
     @OptionGroup var console: ConsoleFlags
 
     func run() async throws {
-        guard (1...64).contains(nodes), rate > 0, rate <= 200_000, skew >= 0 else {
-            throw ValidationError("--nodes takes 1 to 64, --rate 1 to 200000 requests per second, --skew 0 or more")
-        }
+        let problems = [
+            (1...64).contains(nodes) ? nil : "--nodes takes 1 to 64 (got \(nodes))",
+            rate > 0 && rate <= 200_000 ? nil : "--rate takes more than 0 to 200000 requests per second (got \(rate))",
+            skew >= 0 && skew.isFinite ? nil : "--skew takes 0 or more (got \(skew))",
+        ].compactMap { $0 }
+        guard problems.isEmpty else { throw ValidationError(problems.joined(separator: "; ")) }
         var options = DemoFleet.Options()
         options.seed = seed
         options.nodes = nodes

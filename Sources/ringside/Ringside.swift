@@ -9,11 +9,20 @@ struct Ringside: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ringside",
         abstract: "An operations console for cache fleets and the balancers in front of them.",
+        version: "ringside \(version)",
         subcommands: [ConsoleCommand.self, StatusCommand.self, RingCommand.self, DemoCommand.self],
         defaultSubcommand: ConsoleCommand.self)
 
     /// Usage and fleet file errors exit with 2 (ArgumentParser's default would be 64).
+    /// The release this build is, for `--version` and `-V`.
+    static let version = "0.5.0-dev"
+
     static func main() async {
+        // `-V` as well as ArgumentParser's `--version`: hatop and redis-cli users type either.
+        if CommandLine.arguments.dropFirst() == ["-V"] {
+            print("ringside \(version)")
+            return
+        }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

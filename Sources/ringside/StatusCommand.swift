@@ -34,8 +34,8 @@ struct StatusCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data((howToGiveAFleet + "\n").utf8))
             throw ExitCode(2)
         }
-        if let interval { fleet.polling.interval = try duration(interval, option: "--interval") }
-        if let timeout { fleet.polling.timeout = try duration(timeout, option: "--timeout") }
+        if let interval { fleet.polling.interval = try positiveDuration(interval, option: "--interval") }
+        if let timeout { fleet.polling.timeout = try positiveDuration(timeout, option: "--timeout") }
         let logger = makeLogger(path: logFile)
         let engine = PollEngine(fleet: fleet, ejectionPolicies: try FleetLoader.ejectionPolicies(for: fleet), historyCapacity: 2, logger: logger)
         await engine.pollAllOnce()
@@ -51,12 +51,14 @@ struct StatusCommand: AsyncParsableCommand {
         if !report.healthy { throw ExitCode(1) }
     }
 
-    private func duration(_ text: String, option: String) throws -> Duration {
-        guard let value = DurationText.parse(text), value > .zero else {
-            throw ValidationError("\(option) takes a positive duration such as 500ms, 1s or 2m (got '\(text)')")
-        }
-        return value
+}
+
+/// A command-line duration such as 500ms, 1s or 2m; anything else is a usage error naming the option.
+func positiveDuration(_ text: String, option: String) throws -> Duration {
+    guard let value = DurationText.parse(text), value > .zero else {
+        throw ValidationError("\(option) takes a positive duration such as 500ms, 1s or 2m (got '\(text)')")
     }
+    return value
 }
 
 /// A logger writing to the log file; ringside never logs to the screen. A log file that cannot be opened never

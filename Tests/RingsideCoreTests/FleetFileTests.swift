@@ -82,3 +82,13 @@ import Testing
         #expect(DurationText.format(.milliseconds(1500)) == "1.5s")
     }
 }
+
+@Suite struct NaturalOrderTests {
+    @Test func digitsCompareAsNumbers() {
+        let names = ["mc-10", "mc-2", "mc-1", "cache-eu-9", "cache-eu-10", "mc-02", "mc"]
+        #expect(names.sorted(by: NaturalOrder.less) == ["cache-eu-9", "cache-eu-10", "mc", "mc-1", "mc-2", "mc-02", "mc-10"]
+            || names.sorted(by: NaturalOrder.less) == ["cache-eu-9", "cache-eu-10", "mc", "mc-1", "mc-02", "mc-2", "mc-10"])
+        #expect(NaturalOrder.less("mc-2", "mc-10") && !NaturalOrder.less("mc-10", "mc-2"))
+        #expect(!NaturalOrder.less("a", "a"))
+    }
+}

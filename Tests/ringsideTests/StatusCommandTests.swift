@@ -34,6 +34,21 @@ import Testing
         #expect(result.stderr.split(separator: "\n").count == 1, "warned once")
     }
 
+    @Test(arguments: ["--version", "-V"])
+    func theVersionIsPrinted(flag: String) async throws {
+        let result = try await RingsideBinary.run([flag])
+        #expect(result.status == 0 && result.stdout.hasPrefix("ringside 0."), "\(result.stdout)\(result.stderr)")
+    }
+
+    @Test func demoAndConsoleArgumentsSayWhatIsWrong() async throws {
+        let nodes = try await RingsideBinary.run(["demo", "--nodes", "-1"])
+        #expect(nodes.status == 2 && nodes.stderr.contains("--nodes takes 1 to 64 (got -1)"), "\(nodes.stderr)")
+        let interval = try await RingsideBinary.run(["-i", "soon", "--memcached", "127.0.0.1:1"])
+        #expect(interval.status == 2 && interval.stderr.contains("--interval takes a positive duration"), "\(interval.stderr)")
+        let help = try await RingsideBinary.run(["demo", "--help"])
+        #expect(help.stdout.contains("redis-2") && help.stdout.contains("be_app") && help.stdout.contains("twem"), "the demo's help lists its fleet")
+    }
+
     @Test func usageErrorsExitTwo() async throws {
         let result = try await RingsideBinary.run(["status", "--interval", "soon", "--memcached", "127.0.0.1:1"])
         #expect(result.status == 2)

@@ -69,8 +69,9 @@ public enum ConsoleView {
         }
     }
 
-    /// Badges (source, READ-ONLY, PAUSED) sit at the right and are never cut; the rest is clipped before them,
-    /// least important last.
+    /// Badges (source, READ-ONLY, PAUSED) sit at the right and are never cut. The fields before them are dropped
+    /// whole when they do not fit, least important first (the clock, then the source's note, then the name),
+    /// never cut mid-word; the alert count, the health counts and the fleet hit ratio stay.
     static func drawHeader(_ canvas: inout Canvas, _ snapshot: FleetSnapshot, state: ConsoleState, context: RenderContext) {
         canvas.fill(row: 0, slot: .header)
         let badges = [state.sourceBadge, state.readOnly ? "READ-ONLY" : nil, state.paused ? "PAUSED" : nil].compactMap { $0 }
@@ -81,26 +82,34 @@ public enum ConsoleView {
         }
         let counts = healthCounts(snapshot)
         let alerts = snapshot.alerts.count
-        // Most important first: whatever does not fit is cut from the end (the clock before the alerts).
-        var parts = [
-            snapshot.fleet.name,
-            "hit \(Format.percent(snapshot.fleetTotals.hitRatio)) " + context.glyphs.sparkline(context.fleetHitRatios, width: 6),
-            "\(counts.up) up \(counts.degraded) degraded \(counts.down) down",
-            alerts == 0 ? "no alerts" : "\(alerts) alert\(alerts == 1 ? "" : "s")",
-            "\(context.clock) every \(DurationText.format(snapshot.fleet.polling.interval))",
+        let health = counts.waiting == snapshot.endpoints.count
+            ? "waiting for the first poll"
+            : "\(counts.up) up \(counts.degraded) degraded \(counts.down) down" + (counts.waiting > 0 ? " \(counts.waiting) waiting" : "")
+        // (text, drop rank): the highest rank is dropped first; rank 0 always stays.
+        var fields: [(text: String, rank: Int)] = [
+            (snapshot.fleet.name, 3),
+            ("hit \(Format.percent(snapshot.fleetTotals.hitRatio)) " + context.glyphs.sparkline(context.fleetHitRatios, width: 6), 0),
+            (health, 0),
+            (alerts == 0 ? "no alerts" : "\(alerts) alert\(alerts == 1 ? "" : "s")", 0),
         ]
-        if let note = context.sourceNote { parts.insert(note, at: 4) }
-        if canvas.width >= 110 { parts.insert("ringside", at: 0) }
-        let text = " " + parts.joined(separator: " \(context.glyphs.vertical) ")
-        canvas.put(text.fitted(to: max(0, right - 1), ellipsis: context.glyphs.ellipsis), x: 0, y: 0, slot: .header)
+        if let note = context.sourceNote { fields.append((note, 5)) }
+        fields.append(("\(context.clock) every \(DurationText.format(snapshot.fleet.polling.interval))", 6))
+        if canvas.width >= 110 { fields.insert(("ringside", 4), at: 0) }
+        let separator = " \(context.glyphs.vertical) ", room = max(0, right - 1)
+        func line(_ fields: [(text: String, rank: Int)]) -> String { " " + fields.map(\.text).joined(separator: separator) }
+        while line(fields).columns > room, let drop = fields.indices.filter({ fields[$0].rank > 0 }).max(by: { fields[$0].rank < fields[$1].rank }) {
+            fields.remove(at: drop)
+        }
+        canvas.put(line(fields).fitted(to: room, ellipsis: context.glyphs.ellipsis), x: 0, y: 0, slot: .header)
     }
 
-    static func healthCounts(_ snapshot: FleetSnapshot) -> (up: Int, degraded: Int, down: Int) {
-        var counts = (up: 0, degraded: 0, down: 0)
+    static func healthCounts(_ snapshot: FleetSnapshot) -> (up: Int, degraded: Int, down: Int, waiting: Int) {
+        var counts = (up: 0, degraded: 0, down: 0, waiting: 0)
         for index in snapshot.endpoints.indices {
             switch snapshot.endpoints[index].health {
             case .up: counts.up += 1
-            case .slow, .unknown: counts.degraded += 1
+            case .unknown: counts.waiting += 1
+            case .slow: counts.degraded += 1
             case .down, .authFailed, .protocolError: counts.down += 1
             }
         }

@@ -13,9 +13,10 @@ public enum NodeRows {
         }
         let sorted = rows.sorted { a, b in
             switch state.sort {
-            case .name: return nodes[a].endpoint.name < nodes[b].endpoint.name
+            case .name: return NaturalOrder.less(nodes[a].endpoint.name, nodes[b].endpoint.name)
             case .health:
-                return (healthRank(nodes[a].health), nodes[a].endpoint.name) < (healthRank(nodes[b].health), nodes[b].endpoint.name)
+                let rankA = healthRank(nodes[a].health), rankB = healthRank(nodes[b].health)
+                return rankA != rankB ? rankA < rankB : NaturalOrder.less(nodes[a].endpoint.name, nodes[b].endpoint.name)
             case .hitRatio: return (nodes[a].interval?.hitRatio ?? -1) < (nodes[b].interval?.hitRatio ?? -1)
             case .ops: return (nodes[a].interval?.opsPerSecond ?? -1) < (nodes[b].interval?.opsPerSecond ?? -1)
             case .evictions: return (nodes[a].interval?.evictionsPerSecond ?? -1) < (nodes[b].interval?.evictionsPerSecond ?? -1)

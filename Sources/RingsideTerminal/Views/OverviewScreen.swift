@@ -53,8 +53,10 @@ enum OverviewScreen {
         y += 1
 
         let selection = min(state.selection, max(0, nodes.count - 1))
-        let offset = max(0, min(selection - nodeBudget + 1, nodeLines - nodeBudget))
-        for (index, node) in nodes.enumerated().dropFirst(offset).prefix(nodeBudget) {
+        // A list cut short says so on its last row.
+        let rowsForNodes = nodeLines > nodeBudget ? max(0, nodeBudget - 1) : nodeBudget
+        let offset = max(0, min(selection - rowsForNodes + 1, nodeLines - rowsForNodes))
+        for (index, node) in nodes.enumerated().dropFirst(offset).prefix(rowsForNodes) {
             let state = snapshot.endpoints[node]
             if let note = Self.failureNote(state, at: snapshot.takenAt) {
                 // A failing node: why, and when the next attempt comes, across the metric columns (its last numbers
@@ -73,10 +75,17 @@ enum OverviewScreen {
             }
             y += 1
         }
-        let shownPools = max(0, nodeBudget - max(0, nodes.count - offset))
+        let shownPools = max(0, rowsForNodes - max(0, nodes.count - offset))
+        let below = nodeLines - offset - rowsForNodes
+        defer {
+            if below > 0 {
+                let text = "  \(glyphs.ellipsis) \(below) more below (\(glyphs.ascii ? "PgDn" : "↓ PgDn"))"
+                canvas.put(text, x: 0, y: rows.lowerBound + 2 + rowsForNodes, slot: .dim)
+            }
+        }
         for pool in pools.prefix(shownPools) {
             let cells = [
-                TableCell(text: "Σ \(pool.pool)", slot: .title), TableCell(text: "pool"), TableCell(text: "\(pool.nodes) nodes"),
+                TableCell(text: "Σ \(pool.pool)", slot: .title), TableCell(text: "pool"), TableCell(text: pool.nodes == 1 ? "1 node" : "\(pool.nodes) nodes"),
                 TableCell(text: "\(pool.totals.contributingNodes)/\(pool.nodes)", slot: pool.totals.contributingNodes == pool.nodes ? .body : .warn),
                 TableCell(text: Format.percent(pool.totals.hitRatio), slot: Severity.hitRatio(pool.totals.hitRatio, snapshot.fleet.thresholds)),
                 TableCell(text: ""), TableCell(text: Format.rate(pool.totals.opsPerSecond)),
@@ -92,7 +101,7 @@ enum OverviewScreen {
         y += 1
         for (index, line) in balancerLines.prefix(balancerBudget).enumerated() {
             if index == balancerBudget - 1 && balancerLines.count > balancerBudget {
-                canvas.put("  \(glyphs.ellipsis) \(balancerLines.count - index) more lines (Enter on a balancer comes later)", x: 0, y: y, slot: .dim)
+                canvas.put("  \(glyphs.ellipsis) \(balancerLines.count - index) more lines: 3 shows every balancer", x: 0, y: y, slot: .dim)
             } else {
                 var x = 0
                 for part in line { x += canvas.put(part.text, x: x, y: y, slot: part.slot) }
