@@ -101,7 +101,8 @@ public enum Console {
                 remoteRingsStarted = true
             }
             let rings = state.screen == .rings ? ringTracker.update(snapshot) : []
-            let rows = SelectableRows.of(snapshot, state: state, rings: rings, width: width)
+            let rows = SelectableRows.of(
+                snapshot, state: state, rings: rings, size: (width, height), extraCommands: options.extraCommands?.help ?? [])
             state.follow(rows)
             let context = RenderContext(
                 glyphs: terminal.unicode ? .unicode : .plain, clock: clockFormat.string(from: snapshot.takenAt),
@@ -141,15 +142,19 @@ public enum Console {
 
 /// The identities of the rows the current screen lets the cursor move over, in display order.
 enum SelectableRows {
-    static func of(_ snapshot: FleetSnapshot, state: ConsoleState, rings: [TrackedRing], width: Int) -> [String] {
+    static func of(
+        _ snapshot: FleetSnapshot, state: ConsoleState, rings: [TrackedRing], size: (width: Int, height: Int), extraCommands: [(String, String)]
+    ) -> [String] {
+        let width = size.width
         switch state.screen {
         case .overview: return NodeRows.visible(snapshot, state: state).map { snapshot.endpoints[$0].endpoint.name }
         case .rings:
             guard !rings.isEmpty, let ring = rings[RingScreen.wrappedIndex(state.ringIndex, count: rings.count)].ring else { return [] }
             return ring.nodes.map(\.name)
-        // The balancer lines scroll: a line's place is its identity.
+        // Balancer lines and help rows scroll: a line's place is its identity.
         case .balancers: return (0..<BalancersScreen.lineCount(snapshot, width: width)).map(String.init)
-        case .events, .help, .nodeDetail: return []
+        case .help: return (0..<HelpScreen.lineCount(width: width, height: size.height, extraCommands: extraCommands)).map(String.init)
+        case .events, .nodeDetail: return []
         }
     }
 }

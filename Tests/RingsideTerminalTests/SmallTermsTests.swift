@@ -50,4 +50,30 @@ import Testing
         #expect(text.unicodeScalars.allSatisfy { $0.isASCII })
         #expect(!text.replacingOccurrences(of: "? Help", with: "").contains("?"), "every glyph has a readable stand-in: \(text)")
     }
+
+    @Test func helpScrollsToItsLastEntryAndUsesTheWidth() {
+        let drills = (1...12).map { ("drill-\($0) ARG", "a demo drill number \($0)") }
+        var state = ConsoleState()
+        _ = state.handle(.character("?"), rows: [], pageSize: 10)
+        let context = RenderContext(glyphs: .unicode, clock: "12:00:00", extraCommands: drills)
+        let lines = HelpScreen.lineCount(width: 80, height: 24, extraCommands: drills)
+        #expect(lines > 20, "more rows than an 80x24 screen shows")
+        let top = ConsoleView.render(FleetFixture.snapshot, state: state, context: context, width: 80, height: 24).text
+        #expect(top.contains("j/k scroll") && !top.contains(":drill-12 ARG"))
+        _ = state.handle(.character("G"), rows: rowNames(lines), pageSize: 10)
+        let bottom = ConsoleView.render(FleetFixture.snapshot, state: state, context: context, width: 80, height: 24).text
+        #expect(bottom.contains(":drill-12 ARG") && bottom.contains("a demo drill number 12"), "\(bottom)")
+        #expect(HelpScreen.layout(width: 200, visibleRows: 10, entries: 40).columns == 4, "wide screens get more columns")
+        #expect(HelpScreen.layout(width: 200, visibleRows: 40, entries: 40).columns == 1, "as few as show every entry")
+    }
+
+    @Test func theCommandPromptShowsTheEndOfALongLine() {
+        var state = ConsoleState()
+        _ = state.handle(.character(":"), rows: [], pageSize: 1)
+        let long = "weight be_app/app-server-with-a-very-long-name-number-0042 " + String(repeating: "x", count: 40) + " END"
+        for character in long { _ = state.handle(.character(character), rows: [], pageSize: 1) }
+        let bar = String(ConsoleView.render(FleetFixture.snapshot, state: state, context: context, width: 80, height: 24).text.split(separator: "\n").last!)
+        #expect(bar.hasSuffix("x END_"), "\(bar)")
+        #expect(bar.columns <= 80)
+    }
 }

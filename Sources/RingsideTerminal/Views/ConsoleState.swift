@@ -107,7 +107,9 @@ public struct ConsoleState: Sendable, Equatable {
         follow(rows)
         switch action {
         case .quit: return .quit
-        case .help: screen = screen == .help ? .overview : .help
+        case .help:
+            screen = screen == .help ? .overview : .help
+            resetSelection()
         case .up: select(selection - 1, in: rows)
         case .down: select(selection + 1, in: rows)
         case .pageUp: select(selection - pageSize, in: rows)

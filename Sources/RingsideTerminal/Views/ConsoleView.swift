@@ -49,7 +49,7 @@ public enum ConsoleView {
         case .events: EventsScreen.draw(&canvas, snapshot, state: state, context: context, rows: body)
         case .balancers: BalancersScreen.draw(&canvas, snapshot, state: state, glyphs: context.glyphs, rows: body)
         case .rings: RingScreen.draw(&canvas, snapshot, state: state, context: context, rows: body)
-        case .help: HelpScreen.draw(&canvas, extraCommands: context.extraCommands, rows: body)
+        case .help: HelpScreen.draw(&canvas, state: state, extraCommands: context.extraCommands, rows: body)
         case let .nodeDetail(name): NodeDetailScreen.draw(&canvas, snapshot, node: name, span: state.chartSpan, context: context, rows: body)
         }
         HintBar.draw(&canvas, state: state, y: height - 1)

@@ -5,7 +5,13 @@ enum HintBar {
         canvas.fill(row: y, slot: .hintText)
         if let line = state.commandLine {
             let x = canvas.put(" :", x: 0, y: y, slot: .hintKey)
-            canvas.put(" \(line)_   Enter run  Esc cancel  (:help lists commands)", x: x, y: y, slot: .hintText)
+            let hint = "   Enter run  Esc cancel  (:help lists commands)"
+            let room = canvas.width - x - 2
+            // The end of a long line is where the typing is: show that, and the hints only while they fit.
+            let typed = line.columns + 1 <= room - hint.columns ? line + "_" + hint
+                : line.columns + 1 <= room ? line + "_"
+                : "…" + String(String.UnicodeScalarView(line.unicodeScalars.suffix(max(0, room - 2)))) + "_"
+            canvas.put(" " + typed, x: x, y: y, slot: .hintText)
             return
         }
         if let message = state.message {
