@@ -103,7 +103,7 @@ import Testing
         #expect(poll(hitsPerTick: 0, missesPerTick: 0).isEmpty, "no reads: no hit ratio, no change")
         #expect(poll(hitsPerTick: 95, missesPerTick: 5).isEmpty)
         #expect(poll(hitsPerTick: 95, missesPerTick: 5).isEmpty)
-        #expect(poll(hitsPerTick: 95, missesPerTick: 5) == ["cleared: hit ratio 50.0% below 60.0%"])
+        #expect(poll(hitsPerTick: 95, missesPerTick: 5) == ["cleared (was: hit ratio 50.0% below 60.0%)"])
         #expect(state.activeAlerts.isEmpty)
     }
 

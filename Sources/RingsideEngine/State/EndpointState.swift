@@ -105,7 +105,7 @@ public struct EndpointState: Sendable {
         let changes = alerts.update(
             readings, endpoint: endpoint.name, at: now, raiseAfter: thresholds.alertAfterPolls, clearAfter: thresholds.clearAfterPolls)
         return changes.filter { $0.alert.key != AlertConditions.healthKey }.map { change in
-            event(now, .threshold, change.raised ? "alert: \(change.alert.message)" : "cleared: \(change.alert.message)")
+            event(now, .threshold, change.raised ? "alert: \(change.alert.message)" : "cleared (was: \(change.alert.message))")
         }
     }
 

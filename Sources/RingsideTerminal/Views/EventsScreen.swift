@@ -20,7 +20,7 @@ enum EventsScreen {
             } else {
                 var x = canvas.put(" \(formatter.string(from: alert.since))  ", x: 0, y: y, slot: .dim)
                 let critical = alert.severity == .critical
-                x += canvas.put((critical ? "CRIT" : "WARN").leftAligned(7), x: x, y: y, slot: critical ? .critical : .warn)
+                x += canvas.put((critical ? "CRIT" : "WARN").leftAligned(9), x: x, y: y, slot: critical ? .critical : .warn)
                 x += canvas.put(alert.endpoint.leftAligned(16) + " ", x: x, y: y, slot: .body)
                 canvas.put(alert.message, x: x, y: y, slot: critical ? .critical : .warn)
             }
@@ -34,7 +34,7 @@ enum EventsScreen {
         for (offset, event) in events.reversed().prefix(max(0, rows.upperBound - y - 1)).enumerated() {
             let line = y + 1 + offset
             var x = canvas.put(" \(formatter.string(from: event.at))  ", x: 0, y: line, slot: .dim)
-            x += canvas.put(event.kind.rawValue.leftAligned(7), x: x, y: line, slot: .title)
+            x += canvas.put(event.kind.rawValue.leftAligned(8) + " ", x: x, y: line, slot: .title)
             x += canvas.put(event.endpoint.leftAligned(16) + " ", x: x, y: line, slot: .body)
             canvas.put(event.message, x: x, y: line, slot: slot(for: event))
         }
