@@ -42,6 +42,10 @@ struct AlertTracker: Sendable {
 
     private var entries: [String: Entry] = [:]
 
+    /// Nothing held lately: a poll whose readings are all clear has nothing to update (the common case, on the
+    /// poll path of every endpoint).
+    var isIdle: Bool { entries.isEmpty }
+
     var active: [Alert] { entries.values.compactMap(\.active).sorted { ($0.severity, $0.since, $0.key) > ($1.severity, $1.since, $1.key) } }
 
     /// Applies one poll's readings; `readings` not named keep their counts. Returns the events for alerts raised

@@ -98,6 +98,7 @@ public struct EndpointState: Sendable {
     /// cleared (health has its own transition events, so its alert raises none).
     private mutating func updateAlerts(thresholds: Thresholds, latency: Duration?, at now: Date) -> [FleetEvent] {
         var readings = AlertConditions.readings(of: self, thresholds: thresholds, latency: latency)
+        if alerts.isIdle && !readings.contains(where: { if case .holds = $0.reading { true } else { false } }) { return [] }
         for prefix in AlertConditions.perServerPrefixes {
             let named = Set(readings.map(\.key))
             readings += alerts.untracked(excluding: named, prefix: prefix).map { ($0, .clear) }
