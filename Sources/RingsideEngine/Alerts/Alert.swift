@@ -46,6 +46,9 @@ struct AlertTracker: Sendable {
     /// poll path of every endpoint).
     var isIdle: Bool { entries.isEmpty }
 
+    /// How many alerts are active, without building them (the header counts them every frame).
+    var activeCount: Int { entries.isEmpty ? 0 : entries.values.count { $0.active != nil } }
+
     var active: [Alert] { entries.values.compactMap(\.active).sorted { ($0.severity, $0.since, $0.key) > ($1.severity, $1.since, $1.key) } }
 
     /// Applies one poll's readings; `readings` not named keep their counts. Returns the events for alerts raised

@@ -52,6 +52,13 @@ public struct FleetSnapshot: Sendable {
         endpoints.flatMap(\.activeAlerts).sorted { ($0.severity, $1.since, $0.endpoint) > ($1.severity, $0.since, $1.endpoint) }
     }
 
+    /// How many alerts are active (the header's figure), read in place without building the list.
+    public var alertCount: Int {
+        var count = 0
+        for index in endpoints.indices { count += endpoints[index].activeAlertCount }
+        return count
+    }
+
     /// Why the fleet is not healthy, one line per reason; empty when all is well.
     ///
     /// Unhealthy: an endpoint not `UP` (slow included), an HAProxy server failing its checks, a twemproxy server

@@ -94,6 +94,8 @@ public struct EndpointState: Sendable {
     /// Alerts active now, most severe first.
     public var activeAlerts: [Alert] { alerts.active }
 
+    public var activeAlertCount: Int { alerts.activeCount }
+
     /// Reads every condition of this poll into the alert tracker; returns events for the alerts it raised or
     /// cleared (health has its own transition events, so its alert raises none).
     private mutating func updateAlerts(thresholds: Thresholds, latency: Duration?, at now: Date) -> [FleetEvent] {

@@ -81,7 +81,7 @@ public enum ConsoleView {
             canvas.put(" \(badge) ", x: right + 1, y: 0, slot: .badge)
         }
         let counts = healthCounts(snapshot)
-        let alerts = snapshot.alerts.count
+        let alerts = snapshot.alertCount
         let health = counts.waiting == snapshot.endpoints.count
             ? "waiting for the first poll"
             : "\(counts.up) up \(counts.degraded) degraded \(counts.down) down" + (counts.waiting > 0 ? " \(counts.waiting) waiting" : "")
