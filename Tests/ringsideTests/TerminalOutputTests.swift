@@ -63,6 +63,18 @@ struct TerminalOutputTests {
     }
 }
 
+/// `hatop -i` and `redis-cli --stat -i` users expect the console to take the interval; the header says what it polls at.
+@Suite(.serialized, .heavy, .enabled(if: TmuxSession.isAvailable, "needs tmux: apt-get install tmux"))
+struct ConsoleIntervalTests {
+    @Test func theConsolePollsAtTheIntervalGivenOnTheCommandLine() async throws {
+        let session = try TmuxSession(command: "\(RingsideBinary.url.path) -i 250ms --timeout 100ms --memcached 127.0.0.1:1", width: 140, height: 30)
+        let shown = await session.waitFor { $0.contains("every 250ms") && $0.contains("DOWN") }
+        #expect(shown.held, "\(shown.screen) \(session.diagnostics)")
+        session.send("q")
+        #expect(await session.waitForExit())
+    }
+}
+
 /// The console without a terminal: refused at once with a pointer to `status`, never a spinning loop.
 @Suite struct ConsoleWithoutATerminalTests {
     @Test(arguments: [["demo"], ["--memcached", "127.0.0.1:1"]])
