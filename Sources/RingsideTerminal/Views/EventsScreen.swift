@@ -6,6 +6,8 @@ import RingsideEngine
 enum EventsScreen {
     static func draw(_ canvas: inout Canvas, _ snapshot: FleetSnapshot, state: ConsoleState, context: RenderContext, rows: Range<Int>) {
         let needle = state.filter.lowercased()
+        // At 80 columns the message needs the room more than long node names do.
+        let nameWidth = canvas.width >= 100 ? 16 : 12
         let formatter = DateFormatter()
         formatter.dateFormat = "HH:mm:ss"
         let alerts = snapshot.alerts.filter { needle.isEmpty || "\($0.endpoint) \($0.message)".lowercased().contains(needle) }
@@ -21,7 +23,7 @@ enum EventsScreen {
                 var x = canvas.put(" \(formatter.string(from: alert.since))  ", x: 0, y: y, slot: .dim)
                 let critical = alert.severity == .critical
                 x += canvas.put((critical ? "CRIT" : "WARN").leftAligned(9), x: x, y: y, slot: critical ? .critical : .warn)
-                x += canvas.put(alert.endpoint.leftAligned(16) + " ", x: x, y: y, slot: .body)
+                x += canvas.put(alert.endpoint.fittedInTheMiddle(to: nameWidth, ellipsis: context.glyphs.ellipsis).leftAligned(nameWidth) + " ", x: x, y: y, slot: .body)
                 canvas.put(alert.message, x: x, y: y, slot: critical ? .critical : .warn)
             }
             y += 1
@@ -35,7 +37,7 @@ enum EventsScreen {
             let line = y + 1 + offset
             var x = canvas.put(" \(formatter.string(from: event.at))  ", x: 0, y: line, slot: .dim)
             x += canvas.put(event.kind.rawValue.leftAligned(8) + " ", x: x, y: line, slot: .title)
-            x += canvas.put(event.endpoint.leftAligned(16) + " ", x: x, y: line, slot: .body)
+            x += canvas.put(event.endpoint.fittedInTheMiddle(to: nameWidth, ellipsis: context.glyphs.ellipsis).leftAligned(nameWidth) + " ", x: x, y: line, slot: .body)
             canvas.put(event.message, x: x, y: line, slot: slot(for: event))
         }
     }
