@@ -101,13 +101,16 @@ public enum Console {
                 remoteRingsStarted = true
             }
             let rings = state.screen == .rings ? ringTracker.update(snapshot) : []
+            // Sorted once a frame: for the cursor to follow its node, and for the overview to draw.
+            let nodeRows = state.screen == .overview ? NodeRows.visible(snapshot, state: state) : nil
             let rows = SelectableRows.of(
-                snapshot, state: state, rings: rings, size: (width, height), extraCommands: options.extraCommands?.help ?? [])
+                snapshot, state: state, nodeRows: nodeRows, rings: rings, size: (width, height), extraCommands: options.extraCommands?.help ?? [])
             state.follow(rows)
-            let context = RenderContext(
+            var context = RenderContext(
                 glyphs: terminal.unicode ? .unicode : .plain, clock: clockFormat.string(from: snapshot.takenAt),
                 fleetHitRatios: Array(fleetHitRatios.values), extraCommands: options.extraCommands?.help ?? [], rings: rings,
                 ringPlan: planCache.plan(for: rings, state: state), sourceNote: options.sourceNote?())
+            context.nodeRows = nodeRows
             let frame = ConsoleView.render(snapshot, state: state, context: context, width: width, height: height)
             if frame != lastFrame {
                 terminal.draw(frame)
@@ -142,12 +145,14 @@ public enum Console {
 
 /// The identities of the rows the current screen lets the cursor move over, in display order.
 enum SelectableRows {
+    /// - Parameter nodeRows: the overview's node order, when already computed.
     static func of(
-        _ snapshot: FleetSnapshot, state: ConsoleState, rings: [TrackedRing], size: (width: Int, height: Int), extraCommands: [(String, String)]
+        _ snapshot: FleetSnapshot, state: ConsoleState, nodeRows: [Int]?, rings: [TrackedRing], size: (width: Int, height: Int),
+        extraCommands: [(String, String)]
     ) -> [String] {
         let width = size.width
         switch state.screen {
-        case .overview: return NodeRows.visible(snapshot, state: state).map { snapshot.endpoints[$0].endpoint.name }
+        case .overview: return (nodeRows ?? NodeRows.visible(snapshot, state: state)).map { snapshot.endpoints[$0].endpoint.name }
         case .rings:
             guard !rings.isEmpty, let ring = rings[RingScreen.wrappedIndex(state.ringIndex, count: rings.count)].ring else { return [] }
             return ring.nodes.map(\.name)

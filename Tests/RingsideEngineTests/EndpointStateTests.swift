@@ -201,7 +201,10 @@ import Testing
         }
         _ = poll(ejectedAt: nil)
         #expect(poll(ejectedAt: 1_795_799_995_000_000).filter { $0.kind == .ejection }.map(\.message) == ["alpha/mc-2 ejected"])
-        #expect(poll(ejectedAt: 1_795_799_995_000_000).filter { $0.kind == .ejection }.isEmpty, "once, not every poll")
+        let later = poll(ejectedAt: 1_795_799_995_000_000)
+        #expect(later.filter { $0.kind == .ejection }.isEmpty, "once, not every poll")
+        #expect(state.activeAlerts.map(\.message) == ["alpha/mc-2 is ejected"], "an alert after two polls")
+        #expect(!later.contains { $0.kind == .threshold }, "the ejection event says it already: no second event for the alert")
         #expect(poll(ejectedAt: nil).filter { $0.kind == .ejection }.map(\.message) == ["alpha/mc-2 back in the pool"])
     }
 }

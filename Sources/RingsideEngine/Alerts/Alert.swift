@@ -87,8 +87,8 @@ struct AlertTracker: Sendable {
         return changes
     }
 
-    /// Keys being tracked that no reading of this poll named any more (a server gone from the backend): cleared.
-    func untracked(excluding keys: Set<String>, prefix: String) -> [String] {
-        entries.keys.filter { $0.hasPrefix(prefix) && !keys.contains($0) }
+    /// Tracked keys under `prefixes` that no reading of this poll named.
+    func untracked(excluding keys: Set<String>, prefixes: [String]) -> [String] {
+        entries.keys.filter { key in !keys.contains(key) && prefixes.contains { key.hasPrefix($0) } }
     }
 }

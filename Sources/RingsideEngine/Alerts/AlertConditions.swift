@@ -7,6 +7,12 @@ enum AlertConditions {
     /// Conditions read per server: a server gone from the poll clears its alert.
     static let perServerPrefixes = ["server ", "ejected "]
 
+    /// Health, HAProxy server status and twemproxy ejection raise events of their own the moment they change
+    /// (`health`, `server`, `ejection`); only the thresholds speak through their alert's events.
+    static func hasEventsOfItsOwn(_ key: String) -> Bool {
+        key == healthKey || perServerPrefixes.contains { key.hasPrefix($0) }
+    }
+
     static func readings(of state: EndpointState, thresholds: Thresholds, latency: Duration?) -> [(key: String, reading: ConditionReading)] {
         var readings: [(key: String, reading: ConditionReading)] = [(healthKey, health(state.health, latency: latency, thresholds: thresholds))]
         // Without fresh data nothing else can be told: those conditions stand as they were.

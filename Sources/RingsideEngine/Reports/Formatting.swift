@@ -19,6 +19,11 @@ public enum Format {
         return String(format: "%.\(digits)f", fraction * 100) + "%"
     }
 
+    /// A memory limit: its size, "no limit" when the server has none, "—" when unknown.
+    public static func memoryLimit(_ bytes: UInt64?, unlimited: Bool?) -> String {
+        bytes.map { Format.bytes($0) } ?? (unlimited == true ? "no limit" : none)
+    }
+
     /// "45%": for narrow cells next to a bar.
     public static func wholePercent(_ fraction: Double?) -> String {
         fraction.map { "\(Int(($0 * 100).rounded()))%" } ?? none

@@ -15,7 +15,7 @@ public enum StatusText {
                     node.name, node.kind, node.address, node.pool ?? "-", node.stale ? "\(node.health) (stale)" : node.health,
                     Format.milliseconds(node.latencyMs), Format.percent(node.hitRatio), Format.rate(node.opsPerSecond),
                     Format.rate(node.evictionsPerSecond),
-                    "\(Format.bytes(node.memoryUsedBytes))/\(node.memoryLimitBytes.map { Format.bytes($0) } ?? (node.memoryUnlimited == true ? "no limit" : Format.none))",
+                    "\(Format.bytes(node.memoryUsedBytes))/\(Format.memoryLimit(node.memoryLimitBytes, unlimited: node.memoryUnlimited))",
                     Format.percent(node.memoryFraction), Format.count(node.items), Format.count(node.connections),
                 ])
             }

@@ -97,17 +97,16 @@ public struct EndpointState: Sendable {
     public var activeAlertCount: Int { alerts.activeCount }
 
     /// Reads every condition of this poll into the alert tracker; returns events for the alerts it raised or
-    /// cleared (health has its own transition events, so its alert raises none).
+    /// cleared, for the conditions that have no events of their own (the thresholds).
     private mutating func updateAlerts(thresholds: Thresholds, latency: Duration?, at now: Date) -> [FleetEvent] {
         var readings = AlertConditions.readings(of: self, thresholds: thresholds, latency: latency)
         if alerts.isIdle && !readings.contains(where: { if case .holds = $0.reading { true } else { false } }) { return [] }
-        for prefix in AlertConditions.perServerPrefixes {
-            let named = Set(readings.map(\.key))
-            readings += alerts.untracked(excluding: named, prefix: prefix).map { ($0, .clear) }
-        }
+        // A server gone from the poll (removed from its backend or pool) clears its alert.
+        let named = Set(readings.map(\.key))
+        readings += alerts.untracked(excluding: named, prefixes: AlertConditions.perServerPrefixes).map { ($0, .clear) }
         let changes = alerts.update(
             readings, endpoint: endpoint.name, at: now, raiseAfter: thresholds.alertAfterPolls, clearAfter: thresholds.clearAfterPolls)
-        return changes.filter { $0.alert.key != AlertConditions.healthKey }.map { change in
+        return changes.filter { !AlertConditions.hasEventsOfItsOwn($0.alert.key) }.map { change in
             event(now, .threshold, change.raised ? "alert: \(change.alert.message)" : "cleared (was: \(change.alert.message))")
         }
     }

@@ -16,6 +16,9 @@ public struct RenderContext: Sendable {
     public var ringPlan: Result<RingPlan, RingError>?
     /// What the data source adds to the header (the demo's origin load), after the alerts.
     public var sourceNote: String?
+    /// The overview's node rows (`NodeRows.visible`), when the loop already sorted them this frame to keep the
+    /// cursor on its node; `nil` has the overview sort them itself.
+    public var nodeRows: [Int]?
 
     public init(
         glyphs: Glyphs, clock: String, fleetHitRatios: [Double?] = [], extraCommands: [(String, String)] = [], rings: [TrackedRing] = [],

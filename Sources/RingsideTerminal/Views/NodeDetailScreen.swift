@@ -49,7 +49,7 @@ enum NodeDetailScreen {
             ("gets", Format.count(sample.counters.gets)), ("sets", Format.count(sample.counters.sets)),
             ("evictions", Format.count(sample.counters.evictions)), ("expirations", Format.count(sample.counters.expirations)),
             ("commands", Format.count(sample.counters.commands)), ("memory used", Format.bytes(sample.gauges.memoryUsedBytes)),
-            ("memory limit", sample.gauges.memoryLimitBytes.map { Format.bytes($0) } ?? (sample.gauges.memoryUnlimited ? "no limit" : Format.none)),
+            ("memory limit", Format.memoryLimit(sample.gauges.memoryLimitBytes, unlimited: sample.gauges.memoryUnlimited)),
             ("items", Format.count(sample.gauges.items)), ("connections", Format.count(sample.gauges.connections)),
             ("uptime", sample.identity.uptimeSeconds.map { "\($0)s" } ?? Format.none), ("instance", sample.identity.instance ?? Format.none),
         ]

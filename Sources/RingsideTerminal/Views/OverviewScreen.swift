@@ -27,7 +27,7 @@ enum OverviewScreen {
 
     static func draw(_ canvas: inout Canvas, _ snapshot: FleetSnapshot, state: ConsoleState, context: RenderContext, rows: Range<Int>) {
         let glyphs = context.glyphs
-        let nodes = NodeRows.visible(snapshot, state: state)
+        let nodes = context.nodeRows ?? NodeRows.visible(snapshot, state: state)
         let pools = state.filter.isEmpty ? snapshot.poolTotals : []
         let balancerLines = BalancerLines.lines(snapshot, glyphs: glyphs)
         let columns = columns(width: canvas.width, pools: snapshot.endpoints.contains { $0.endpoint.kind.isCacheNode && $0.endpoint.pool != nil })
