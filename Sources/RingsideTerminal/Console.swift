@@ -84,6 +84,7 @@ public enum Console {
         var remoteRingsStarted = false
         defer { remoteRings.stop() }
         var planCache = PlanCache()
+        let failpoint = ConsoleFailpoint.fromEnvironment()
 
         while terminationSignal.load(ordering: .relaxed) == 0 {
             let live = engine.snapshot()
@@ -115,6 +116,7 @@ public enum Console {
             if frame != lastFrame {
                 terminal.draw(frame)
                 lastFrame = frame
+                failpoint?.trigger()
             }
             let key: Key
             switch terminal.readInput() {

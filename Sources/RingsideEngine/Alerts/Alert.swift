@@ -3,7 +3,7 @@ import RingsideCore
 
 /// A condition an operator should look at, active now: the one notion of "alert" the console counts in its header,
 /// lists on the events screen, and raises and clears events for. Health problems, thresholds, failing HAProxy
-/// servers and ejected twemproxy servers are all alerts (ring hot spots and split brains are for later issues).
+/// servers and ejected twemproxy servers are all alerts ring hot spots (`RingHotSpotWatch`) too; split balancer pairs come with the actions.
 public struct Alert: Sendable, Equatable {
     public enum Severity: Int, Sendable, Comparable {
         case warning, critical
@@ -27,6 +27,8 @@ enum ConditionReading {
     case clear
     /// This poll cannot tell (no reads in the interval, no fresh data): the count stands where it was.
     case unknown
+
+    var holds: Bool { if case .holds = self { true } else { false } }
 }
 
 /// Hysteresis per condition: an alert raises after its condition held for `raiseAfter` polls in a row and clears

@@ -47,6 +47,21 @@ enum AlertConditions {
         return readings
     }
 
+    static let hotSpotPrefix = "hot "
+
+    /// Per node of a ring with known loads: whether it takes more than `factor` × its share of the keys.
+    static func hotSpots(_ tracked: TrackedRing, factor: Double) -> [(key: String, reading: ConditionReading)] {
+        guard let ring = tracked.ring else { return [] }
+        let ownership = ring.ownership
+        let loads = RingLoad.compare(ownership, loads: tracked.loads, hotSpotFactor: factor)
+        return ownership.nodes.indices.map { index in
+            let node = ownership.nodes[index], key = hotSpotPrefix + node.name
+            guard let share = loads[index].loadShare else { return (key, .unknown) }
+            guard loads[index].isHotSpot else { return (key, .clear) }
+            return (key, .holds(.warning, "HOT \(node.name): \(Format.percent(share)) of the load for \(Format.percent(node.share)) of the keys"))
+        }
+    }
+
     static func health(_ health: Health, latency: Duration?, thresholds: Thresholds) -> ConditionReading {
         switch health {
         case .unknown: .unknown

@@ -7,12 +7,15 @@ public struct FleetSnapshot: Sendable {
     public var endpoints: [EndpointState]
     public var events: [FleetEvent]
     public var takenAt: Date
+    /// Alerts about the fleet rather than one endpoint: ring hot spots.
+    public var fleetAlerts: [Alert]
 
-    public init(fleet: Fleet, endpoints: [EndpointState], events: [FleetEvent], takenAt: Date) {
+    public init(fleet: Fleet, endpoints: [EndpointState], events: [FleetEvent], takenAt: Date, fleetAlerts: [Alert] = []) {
         self.fleet = fleet
         self.endpoints = endpoints
         self.events = events
         self.takenAt = takenAt
+        self.fleetAlerts = fleetAlerts
     }
 
     public var cacheNodes: [EndpointState] { endpoints.filter { $0.endpoint.kind.isCacheNode } }
@@ -49,12 +52,12 @@ public struct FleetSnapshot: Sendable {
 
     /// Every alert active now, most severe first: what the console's header counts and the events screen lists.
     public var alerts: [Alert] {
-        endpoints.flatMap(\.activeAlerts).sorted { ($0.severity, $1.since, $0.endpoint) > ($1.severity, $0.since, $1.endpoint) }
+        (endpoints.flatMap(\.activeAlerts) + fleetAlerts).sorted { ($0.severity, $1.since, $0.endpoint) > ($1.severity, $0.since, $1.endpoint) }
     }
 
     /// How many alerts are active (the header's figure), read in place without building the list.
     public var alertCount: Int {
-        var count = 0
+        var count = fleetAlerts.count
         for index in endpoints.indices { count += endpoints[index].activeAlertCount }
         return count
     }

@@ -19,6 +19,9 @@ public final class PollEngine: Sendable {
     /// The newest events of the whole fleet, locked only when a poll raised one.
     private let events = Mutex<Deque<FleetEvent>>([])
     private let logger: Logger
+    /// Ring hot spots, read once an interval from the snapshot; `nil` when the fleet has no ring to watch.
+    private let hotSpots: RingHotSpotWatch?
+    private let hotSpotTask = Mutex<RepeatedTask?>(nil)
 
     /// The newest events are kept; older ones fall off.
     public static let eventCapacity = 1000
@@ -41,6 +44,7 @@ public final class PollEngine: Sendable {
     ) {
         self.fleet = fleet
         self.logger = logger
+        hotSpots = RingHotSpotWatch(fleet: fleet)
         pollers = fleet.endpoints.enumerated().map { index, endpoint in
             EndpointPoller(
                 index: index, endpoint: endpoint, sources: sources, polling: fleet.polling,
@@ -57,7 +61,8 @@ public final class PollEngine: Sendable {
     /// consistent in itself; endpoints polled while the snapshot is taken may show the poll before or after.
     public func snapshot() -> FleetSnapshot {
         let endpoints = published.map { cell in cell.current.withLock { $0.state } }
-        return FleetSnapshot(fleet: fleet, endpoints: endpoints, events: events.withLock { Array($0) }, takenAt: Date())
+        return FleetSnapshot(
+            fleet: fleet, endpoints: endpoints, events: events.withLock { Array($0) }, takenAt: Date(), fleetAlerts: hotSpots?.alerts ?? [])
     }
 
     /// Polls every endpoint once, all at the same time, and returns when the last one answered or timed out.
@@ -81,6 +86,12 @@ public final class PollEngine: Sendable {
                 self.record(outcome, latency: latency, for: poller.index)
             }
         }
+        guard let hotSpots else { return }
+        let interval = TimeAmount(fleet.polling.interval)
+        let task = MultiThreadedEventLoopGroup.singleton.next().scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
+            self.publish(hotSpots.update(self.snapshot(), at: Date()))
+        }
+        hotSpotTask.withLock { $0 = task }
     }
 
     /// How many polls have completed per endpoint since the engine started (for tests and benchmarks).
@@ -91,6 +102,7 @@ public final class PollEngine: Sendable {
 
     public func stop() async {
         let loop = MultiThreadedEventLoopGroup.singleton.any()
+        hotSpotTask.withLock { $0?.cancel() }
         let stopped = pollers.map { $0.stop() }
         // Closing the connections fails any poll in flight at once, so stopping never waits out a hung endpoint's
         // deadline.
@@ -111,20 +123,24 @@ public final class PollEngine: Sendable {
             current.polls += 1
             return (current.state.consecutiveFailures, events)
         }
-        if !events.isEmpty {
-            self.events.withLock { recent in
-                for event in events {
-                    if recent.count == Self.eventCapacity { recent.removeFirst() }
-                    recent.append(event)
-                }
-            }
-        }
         if case let .failure(error) = outcome {
             logger.debug("poll failed", metadata: ["endpoint": "\(fleet.endpoints[index].name)", "error": "\(error)"])
+        }
+        publish(events)
+        return failures
+    }
+
+    /// Adds events to the recent ones and the log.
+    private func publish(_ events: [FleetEvent]) {
+        guard !events.isEmpty else { return }
+        self.events.withLock { recent in
+            for event in events {
+                if recent.count == Self.eventCapacity { recent.removeFirst() }
+                recent.append(event)
+            }
         }
         for event in events {
             logger.info("\(event.message)", metadata: ["endpoint": "\(event.endpoint)", "kind": "\(event.kind.rawValue)"])
         }
-        return failures
     }
 }

@@ -100,7 +100,7 @@ public struct EndpointState: Sendable {
     /// cleared, for the conditions that have no events of their own (the thresholds).
     private mutating func updateAlerts(thresholds: Thresholds, latency: Duration?, at now: Date) -> [FleetEvent] {
         var readings = AlertConditions.readings(of: self, thresholds: thresholds, latency: latency)
-        if alerts.isIdle && !readings.contains(where: { if case .holds = $0.reading { true } else { false } }) { return [] }
+        if alerts.isIdle && !readings.contains(where: { $0.reading.holds }) { return [] }
         // A server gone from the poll (removed from its backend or pool) clears its alert.
         let named = Set(readings.map(\.key))
         readings += alerts.untracked(excluding: named, prefixes: AlertConditions.perServerPrefixes).map { ($0, .clear) }

@@ -12,6 +12,8 @@ public final class ChildProcess: Sendable {
         case discard
         /// stdin from /dev/null, stdout and stderr each to its own file.
         case files(stdout: String, stderr: String)
+        /// stdin and stdout on an open descriptor (a pseudo-terminal's slave side), stderr to a file.
+        case terminal(descriptor: Int32, stderr: String)
     }
 
     public let pid: pid_t
@@ -30,6 +32,10 @@ public final class ChildProcess: Sendable {
         case let .files(stdout, stderr):
             posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
             posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        case let .terminal(descriptor, stderr):
+            posix_spawn_file_actions_adddup2(&actions, descriptor, 0)
+            posix_spawn_file_actions_adddup2(&actions, descriptor, 1)
             posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         case .discard:
             posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)

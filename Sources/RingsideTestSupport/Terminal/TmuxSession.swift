@@ -26,7 +26,11 @@ public final class TmuxSession {
         // The program's stderr and exit status land beside the socket, for `diagnostics` when a test fails.
         let stderr = directory.appendingPathComponent("stderr.txt").path, status = directory.appendingPathComponent("status.txt").path
         // `swift test` sets NO_COLOR for its children: a session gets it only when a test asks for it.
-        try "#!/bin/sh\nenv -u NO_COLOR \(assignments) \(command) 2> \(Self.quote(stderr))\necho \"exit status $?\" > \(Self.quote(status))\n"
+        // After the program, the terminal's settings as it left them (`stty -a`): whether it was restored.
+        let settings = directory.appendingPathComponent("stty.txt").path
+        // The script outlives Ctrl-C and hang-ups sent to the pane's process group (a handler, not an ignore, so
+        // the program starts with the default dispositions).
+        try "#!/bin/sh\ntrap : INT TERM HUP\nenv -u NO_COLOR \(assignments) \(command) 2> \(Self.quote(stderr))\nstatus=$?\nstty -a > \(Self.quote(settings)) 2>&1\necho \"exit status $status\" > \(Self.quote(status))\n"
             .write(to: script, atomically: true, encoding: .utf8)
         chmod(script.path, 0o755)
         // Under a loaded parallel test run `new-session` has been seen to fail silently, the program never started
@@ -75,6 +79,20 @@ public final class TmuxSession {
         let status = (try? String(contentsOf: directory.appendingPathComponent("status.txt"), encoding: .utf8)) ?? "still running"
         let sessions = tmux("list-sessions")
         return "\(status.trimmingCharacters(in: .whitespacesAndNewlines)); stderr: \(stderr.suffix(400)); tmux: \(sessions.isEmpty ? "no session" : sessions)"
+    }
+
+    /// How the program exited (128 + the signal when one ended it), once it has.
+    public var exitStatus: Int32? {
+        let text = (try? String(contentsOf: directory.appendingPathComponent("status.txt"), encoding: .utf8)) ?? ""
+        return Int32(text.replacingOccurrences(of: "exit status", with: "").trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// What the program wrote to standard error.
+    public var standardError: String { (try? String(contentsOf: directory.appendingPathComponent("stderr.txt"), encoding: .utf8)) ?? "" }
+
+    /// The terminal's settings (`stty -a`) after the program exited.
+    public var terminalSettingsAfterExit: String {
+        (try? String(contentsOf: directory.appendingPathComponent("stty.txt"), encoding: .utf8)) ?? ""
     }
 
     /// Waits until the session has ended (the program exited), 5 s at most.

@@ -1,0 +1,58 @@
+import Foundation
+import RingsideCore
+import RingsideWire
+import Testing
+@testable import RingsideEngine
+
+/// HOT is an alert like the others: raised after it held for `alert_after` intervals, cleared after `clear_after`
+/// clear ones, counted in the header whichever screen shows.
+@Suite struct RingHotSpotWatchTests {
+    let nodes = (1...3).map { Endpoint(name: "mc-\($0)", kind: .memcached, address: HostPort(host: "127.0.0.1", port: 20_000 + $0)) }
+    var fleet: Fleet {
+        let members = nodes.map { RingMember(name: $0.name, address: $0.address.description) }
+        return Fleet(name: "t", endpoints: nodes, rings: [RingDeclaration(name: "app", source: .members(.jump, members))])
+    }
+    let start = ContinuousClock.now
+
+    /// Each node's state after two polls a second apart, with `opsPerSecond[i]` reads a second on node i.
+    func states(opsPerSecond: [UInt64], second: Int) -> [EndpointState] {
+        nodes.indices.map { index in
+            var state = EndpointState(endpoint: nodes[index])
+            for tick in [second, second + 1] {
+                let reads = opsPerSecond[index] * UInt64(tick)
+                _ = state.record(
+                    .cache(CacheSample(
+                        takenAt: start + .seconds(tick), counters: CacheCounters(hits: reads, misses: 0, commands: reads),
+                        gauges: CacheGauges(memoryUsedBytes: 1, memoryLimitBytes: 100), identity: ProcessIdentity(uptimeSeconds: 100, instance: "1"))),
+                    latency: .milliseconds(1), at: Date(), thresholds: Thresholds())
+            }
+            return state
+        }
+    }
+
+    func snapshot(_ opsPerSecond: [UInt64], second: Int) -> FleetSnapshot {
+        FleetSnapshot(fleet: fleet, endpoints: states(opsPerSecond: opsPerSecond, second: second), events: [], takenAt: Date())
+    }
+
+    @Test func aNodeTakingFarMoreThanItsShareRaisesHotAfterTwoIntervalsAndClearsAfterThree() throws {
+        let watch = try #require(RingHotSpotWatch(fleet: fleet))
+        let hot: [UInt64] = [900, 50, 50], even: [UInt64] = [100, 100, 100]
+        #expect(watch.update(snapshot(hot, second: 1), at: Date()).isEmpty, "one interval is not enough")
+        #expect(watch.alerts.isEmpty)
+        let raised = watch.update(snapshot(hot, second: 2), at: Date())
+        #expect(raised.map(\.message) == ["alert: HOT mc-1: 90.0% of the load for 33.3% of the keys"])
+        #expect(raised.map(\.endpoint) == ["ring app"])
+        #expect(watch.alerts.map(\.key) == ["hot mc-1"])
+        var withAlert = snapshot(hot, second: 3)
+        withAlert.fleetAlerts = watch.alerts
+        #expect(withAlert.alertCount == 1 && withAlert.alerts.map(\.message) == ["HOT mc-1: 90.0% of the load for 33.3% of the keys"])
+        #expect(watch.update(snapshot(even, second: 3), at: Date()).isEmpty)
+        #expect(watch.update(snapshot(even, second: 4), at: Date()).isEmpty)
+        #expect(watch.update(snapshot(even, second: 5), at: Date()).map(\.message) == ["cleared (was: HOT mc-1: 90.0% of the load for 33.3% of the keys)"])
+        #expect(watch.alerts.isEmpty)
+    }
+
+    @Test func aFleetWithoutRingsHasNothingToWatch() {
+        #expect(RingHotSpotWatch(fleet: Fleet(name: "t", endpoints: nodes)) == nil)
+    }
+}
