@@ -115,10 +115,10 @@ import Testing
             (port, keepAlive) = (server.port, server)
         }
         let client = HAProxyClient(host: "127.0.0.1", port: port, limits: limits)
-        let replies = try await client.commands([
-            "set server be_app/app-2 state drain", "set server be_app/app-3 weight 5", "set server be_app/nope state drain",
-            "set server be_app/app-1 weight 300",
-        ]).get()
+        let replies = try await client.apply([
+            .setState(backend: "be_app", server: "app-2", .drain), .setWeight(backend: "be_app", server: "app-3", .absolute(5)),
+            .setState(backend: "be_app", server: "nope", .drain), .setWeight(backend: "be_app", server: "app-1", .absolute(300)),
+        ], gate: .open).get()
         #expect(replies[0] == .success("") && replies[1] == .success(""))
         #expect(replies[2] == .failure(.serverError("No such server.")))
         #expect(replies[3] == .failure(.serverError("Absolute weight can only be between 0 and 256 inclusive.")))

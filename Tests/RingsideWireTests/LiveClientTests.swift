@@ -102,9 +102,16 @@ struct LiveHAProxyClientTests {
     @Test func errorsQuoteWhatHAProxyAnswered() async throws {
         let haproxy = try Daemons.haproxy(backends: [HAProxyBackendSpec(name: "be", servers: [.init(name: "s1", port: freeLoopbackPort(), checked: false)])])
         let client = HAProxyClient(host: "127.0.0.1", port: haproxy.port, limits: liveLimits)
-        let replies = try await client.commands(["set server be/nope state drain", "get weight be/s1"]).get()
-        #expect(replies[0] == .failure(.serverError("No such server.")))
-        #expect(replies[1] == .success("1 (initial 1)"))
+        let applied = try await client.apply([.setState(backend: "be", server: "nope", .drain)], gate: .open).get()
+        #expect(applied == [.failure(.serverError("No such server."))])
+        #expect(try await client.read(["get weight be/s1"]).get() == [.success("1 (initial 1)")])
+        // The read path never carries a change, and the gate refuses one before a byte is written.
+        #expect(throws: WireError.notARead("set server be/s1 state drain")) { try client.read(["set server be/s1 state drain"]).wait() }
+        let readOnly = WriteGate(readOnlyBecause: "--read-only")
+        #expect(throws: WireError.readOnly(ReadOnlyRefusal(change: "set server be/s1 state maint", because: "--read-only"))) {
+            try client.apply([.setState(backend: "be", server: "s1", .maint)], gate: readOnly).wait()
+        }
+        #expect(try await client.poll().get().backends[0].servers[0].runtime?.forcedState == .ready)
         try? await client.close().get()
     }
 

@@ -33,5 +33,10 @@ public struct ReadOnlyRefusal: Error, Sendable, Equatable, CustomStringConvertib
     public var change: String
     public var because: String
 
+    public init(change: String, because: String) {
+        self.change = change
+        self.because = because
+    }
+
     public var description: String { "read-only (\(because)): '\(change)' was not sent" }
 }

@@ -97,13 +97,23 @@ public struct HAProxyRuntimeState: Sendable, Equatable {
     public var adminState: Int
     public var userWeight: Int
     public var initialWeight: Int
+    /// `srv_agent_state` bits (0x02 configured, 0x04 enabled), when the row has the column.
+    public var agentState: Int?
 
-    public init(operationalState: Int, adminState: Int, userWeight: Int, initialWeight: Int) {
+    public init(operationalState: Int, adminState: Int, userWeight: Int, initialWeight: Int, agentState: Int? = nil) {
         self.operationalState = operationalState
         self.adminState = adminState
         self.userWeight = userWeight
         self.initialWeight = initialWeight
+        self.agentState = agentState
     }
+
+    /// An agent check runs: each of its replies may set the weight and the state, overriding a manual change.
+    public var agentEnabled: Bool { (agentState ?? 0) & 0x04 != 0 }
+
+    /// The state an operator set (`set server … state`): forced maintenance (FMAINT 0x01) or forced drain
+    /// (FDRAIN 0x08), else ready. Inherited states (via a tracked server) are not the operator's.
+    public var forcedState: ServerAdminState { adminState & 0x01 != 0 ? .maint : adminState & 0x08 != 0 ? .drain : .ready }
 
     /// The server takes load-balanced traffic: running or starting, not in maintenance or drain
     /// (admin bits FMAINT|IMAINT|FDRAIN|IDRAIN|RMAINT = 0x3B), and a user weight above zero

@@ -34,8 +34,34 @@ public struct HAProxyClient: Sendable {
     /// The client's own copy, like memcached's: not a buffer whose reference count every loop bounces.
     private let pollRequest = ByteBuffer(string: "show info\nshow stat -1 6 -1\nshow servers state\n")
 
-    /// Sends commands in one write and returns each reply's text, or the error HAProxy answered for it.
-    public func commands(_ commands: [String]) -> EventLoopFuture<[Result<String, WireError>]> {
+    /// Read commands (`show …`, `get …`, `help`) in one write: each reply's text, or the error HAProxy answered.
+    /// Anything else is refused without a byte sent: changes go through `apply(_:gate:)`.
+    public func read(_ commands: [String]) -> EventLoopFuture<[Result<String, WireError>]> {
+        if let change = commands.first(where: { !Self.isRead($0) }) {
+            return connection.eventLoop.makeFailedFuture(WireError.notARead(change))
+        }
+        return send(commands)
+    }
+
+    /// The one path by which a change reaches HAProxy: the gate is asked here, in the layer that writes, so no key,
+    /// menu or command line can get round it. Each reply verbatim (success is empty), or the error HAProxy answered.
+    public func apply(_ commands: [HAProxyCommand], gate: WriteGate) -> EventLoopFuture<[Result<String, WireError>]> {
+        for command in commands {
+            do throws(ReadOnlyRefusal) {
+                try gate.permit(command.line)
+            } catch {
+                return connection.eventLoop.makeFailedFuture(WireError.readOnly(error))
+            }
+        }
+        return send(commands.map(\.line))
+    }
+
+    /// Commands that change nothing on the server.
+    static func isRead(_ line: String) -> Bool {
+        ["show ", "get ", "help"].contains { line.hasPrefix($0) } || line == "help"
+    }
+
+    private func send(_ commands: [String]) -> EventLoopFuture<[Result<String, WireError>]> {
         precondition(commands.allSatisfy { !$0.contains("\n") }, "one command per line")
         let request = ByteBuffer(string: commands.map { $0 + "\n" }.joined())
         return connection.exchange(request, replies: commands.count, framing: HAProxyFraming.prompted).map { replies in

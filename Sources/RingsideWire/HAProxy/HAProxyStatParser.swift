@@ -78,7 +78,7 @@ public enum HAProxyStatParser {
                 let admin = row.int("srv_admin_state"), let uweight = row.int("srv_uweight"), let iweight = row.int("srv_iweight")
             else { throw WireError.malformedReply("show servers state row missing fields: '\(ByteLines.string(line.prefix(60)))'") }
             states[BackendServer(backend: backend, server: server)] = HAProxyRuntimeState(
-                operationalState: op, adminState: admin, userWeight: uweight, initialWeight: iweight)
+                operationalState: op, adminState: admin, userWeight: uweight, initialWeight: iweight, agentState: row.int("srv_agent_state"))
         }
         return states
     }

@@ -1,3 +1,5 @@
+import RingsideCore
+
 /// Why a request to an endpoint failed, in words an operator can act on.
 public enum WireError: Error, Sendable, Equatable, CustomStringConvertible {
     case connectionRefused
@@ -19,10 +21,16 @@ public enum WireError: Error, Sendable, Equatable, CustomStringConvertible {
     case serverError(String)
     case authenticationFailed(String)
     case connectionFailed(String)
+    /// A change refused before a byte was written: read-only mode.
+    case readOnly(ReadOnlyRefusal)
+    /// A change handed to a read-only path (a caller's mistake, refused before a byte was written).
+    case notARead(String)
 
     public var description: String {
         switch self {
         case .connectionRefused: "connection refused"
+        case let .readOnly(refusal): refusal.description
+        case let .notARead(line): "'\(line)' changes the server and was not sent: changes go through the write gate"
         case .connectionReset: "connection reset by the server"
         case let .connectTimeout(limit): "no connection within \(limit.formattedMilliseconds)"
         case let .replyTimeout(limit): "no reply within \(limit.formattedMilliseconds)"
@@ -52,7 +60,7 @@ public enum WireError: Error, Sendable, Equatable, CustomStringConvertible {
     public var isUnreachable: Bool {
         switch self {
         case .connectionRefused, .connectionReset, .connectTimeout, .replyTimeout, .closedMidReply, .connectionFailed: true
-        case .incompleteReply, .replyTooLarge, .malformedReply, .serverError, .authenticationFailed: false
+        case .incompleteReply, .replyTooLarge, .malformedReply, .serverError, .authenticationFailed, .readOnly, .notARead: false
         }
     }
 }
