@@ -10,7 +10,10 @@ struct Ringside: AsyncParsableCommand {
         commandName: "ringside",
         abstract: "An operations console for cache fleets and the balancers in front of them.",
         version: "ringside \(version)",
-        subcommands: [ConsoleCommand.self, StatusCommand.self, RingCommand.self, DemoCommand.self],
+        subcommands: [
+            ConsoleCommand.self, StatusCommand.self, RingCommand.self, DrainCommand.self, ReadyCommand.self, MaintCommand.self, WeightCommand.self,
+            AuditCommand.self, DemoCommand.self,
+        ],
         defaultSubcommand: ConsoleCommand.self)
 
     /// Usage and fleet file errors exit with 2 (ArgumentParser's default would be 64).
@@ -34,6 +37,9 @@ struct Ringside: AsyncParsableCommand {
             FileHandle.standardError.write(Data("ringside: \(error)\n".utf8))
             Foundation.exit(2)
         } catch let error as RingError {
+            FileHandle.standardError.write(Data("ringside: \(error)\n".utf8))
+            Foundation.exit(2)
+        } catch let error as ActionError {
             FileHandle.standardError.write(Data("ringside: \(error)\n".utf8))
             Foundation.exit(2)
         } catch let error as RingUnavailable {

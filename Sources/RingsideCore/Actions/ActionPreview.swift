@@ -34,9 +34,10 @@ public struct ServerActionState: Sendable, Equatable, Codable {
         adminState == expected.adminState && userWeight == expected.userWeight
     }
 
-    /// `DRAIN, weight 5/1 (initial 1), 3 sessions`.
+    /// `DRAIN, weight 5 (initial 1), 3 sessions`; `DOWN (drain set), …` when the status hides the operator's state.
     public var summary: String {
-        var text = "\(status), weight \(userWeight) (initial \(initialWeight))"
+        let hidden = adminState != .ready && !status.hasPrefix(adminState.statusWord)
+        var text = "\(status)\(hidden ? " (\(adminState.rawValue) set)" : ""), weight \(userWeight) (initial \(initialWeight))"
         if let sessions { text += ", \(sessions) session\(sessions == 1 ? "" : "s")" }
         if let queued, queued > 0 { text += ", \(queued) queued" }
         return text

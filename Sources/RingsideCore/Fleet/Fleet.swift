@@ -65,6 +65,17 @@ public struct Fleet: Sendable, Equatable {
         self.thresholds = thresholds
     }
 
+    /// `read_only: true`: nothing may change a server, whatever the command line says.
+    public var readOnly = false
+    /// Where actions are audited (`audit_log:`); `nil`: `$XDG_STATE_HOME/ringside/audit.jsonl`.
+    public var auditLogPath: String?
+
     public var cacheNodes: [Endpoint] { endpoints.filter { $0.kind.isCacheNode } }
+
+    /// The HAProxy balancers an action on `scope` lands on: the balancer of that name, or every member of the
+    /// group of that name.
+    public func haproxyMembers(of scope: String) -> [Endpoint] {
+        endpoints.filter { $0.kind == .haproxy && ($0.name == scope || $0.group == scope) }
+    }
     public var balancers: [Endpoint] { endpoints.filter { !$0.kind.isCacheNode } }
 }

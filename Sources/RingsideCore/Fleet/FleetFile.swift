@@ -28,12 +28,16 @@ public enum FleetFile {
         let reader = YAMLReader(file: file)
         let root = try reader.root(of: text)
         let top = try reader.entries(
-            reader.mapping(root, "the fleet file"), allowed: ["fleet", "polling", "thresholds", "nodes", "balancers", "rings"],
+            reader.mapping(root, "the fleet file"), allowed: ["fleet", "polling", "thresholds", "nodes", "balancers", "rings", "read_only", "audit_log"],
             in: "the fleet file")
         var fleet = Fleet(name: try top["fleet"].map { try reader.string($0.value, "fleet") } ?? "fleet", endpoints: [])
         if let polling = top["polling"] { fleet.polling = try parsePolling(polling.value, reader) }
         if let thresholds = top["thresholds"] { fleet.thresholds = try parseThresholds(thresholds.value, reader) }
+        if let readOnly = top["read_only"] { fleet.readOnly = try reader.bool(readOnly.value, "read_only") }
+        if let audit = top["audit_log"] { fleet.auditLogPath = try reader.string(audit.value, "audit_log") }
         var names: Set<String> = []
+        /// Each balancer's group, with its entry for an error's line.
+        var groups: [(String, Node)] = []
         for (section, kinds) in [("nodes", [EndpointKind.memcached, .redis]), ("balancers", [.haproxy, .twemproxy])] {
             for node in try top[section].map({ try reader.sequence($0.value, section) }) ?? [] {
                 let endpoint = try parseEndpoint(node, reader, section: section, kinds: kinds)
@@ -41,7 +45,11 @@ public enum FleetFile {
                     throw reader.error(at: node, "the name '\(endpoint.name)' is used twice")
                 }
                 fleet.endpoints.append(endpoint)
+                if let group = endpoint.group { groups.append((group, node)) }
             }
+        }
+        for (group, node) in groups where names.contains(group) {
+            throw reader.error(at: node, "the group '\(group)' has the name of a node or balancer; name it apart")
         }
         var ringNames: Set<String> = []
         for node in try top["rings"].map({ try reader.sequence($0.value, "rings") }) ?? [] {
@@ -96,7 +104,7 @@ public enum FleetFile {
         let what = "an entry of \(section)"
         let entries = try reader.entries(
             reader.mapping(node, what),
-            allowed: ["name", "kind", "address", "pool", "auth", "commands", "nutcracker_config"], in: what)
+            allowed: ["name", "kind", "address", "pool", "auth", "commands", "nutcracker_config", "group"], in: what)
         guard let nameEntry = entries["name"] else { throw reader.error(at: node, "\(what) needs a name") }
         let name = try reader.string(nameEntry.value, "name")
         guard let kindEntry = entries["kind"] else { throw reader.error(at: node, "'\(name)' needs a kind (\(kindList(kinds)))") }
@@ -126,6 +134,10 @@ public enum FleetFile {
                 throw reader.error(at: config.key, "'\(name)': nutcracker_config applies to twemproxy balancers only")
             }
             endpoint.nutcrackerConfigPath = try reader.string(config.value, "nutcracker_config")
+        }
+        if let group = entries["group"] {
+            guard kind == .haproxy else { throw reader.error(at: group.key, "'\(name)': group applies to HAProxy balancers only") }
+            endpoint.group = try reader.string(group.value, "group")
         }
         return endpoint
     }

@@ -1,0 +1,64 @@
+import Foundation
+
+/// Who acted: enough to find the person afterwards, never a secret.
+public struct AuditOperator: Sendable, Equatable, Codable {
+    public var user: String
+    /// The user behind `sudo`, when there is one.
+    @Nullable public var sudoUser: String?
+    /// The SSH client's address (the first field of `SSH_CONNECTION`).
+    @Nullable public var sshClient: String?
+
+    public init(user: String, sudoUser: String?, sshClient: String?) {
+        self.user = user
+        self.sudoUser = sudoUser
+        self.sshClient = sshClient
+    }
+
+    public init(user: String, environment: [String: String]) {
+        self.init(
+            user: user, sudoUser: environment["SUDO_USER"].flatMap { $0.isEmpty ? nil : $0 },
+            sshClient: environment["SSH_CONNECTION"]?.split(separator: " ").first.map(String.init))
+    }
+}
+
+/// One line of the audit log (`ringside.audit/1`). An action writes a `started` line before its first command
+/// and a `finished` line with the outcome, both with the same `id`: a crash in between still leaves the record of
+/// what was about to be sent, and a reader sees it as interrupted.
+public struct AuditRecord: Sendable, Equatable, Codable {
+    public enum Phase: String, Sendable, Codable { case started, finished }
+
+    public var schema = "ringside.audit/1"
+    public var id: String
+    public var phase: Phase
+    public var time: Date
+    public var `operator`: AuditOperator
+    public var host: String
+    public var version: String
+    /// `drain edge/be_app/app-3`.
+    public var action: String
+    public var target: String
+    /// `started`: what is planned per balancer; `finished`: what was sent and answered, before and after.
+    public var endpoints: [MemberOutcome]
+    /// `nil` on a `started` line.
+    @Nullable public var result: ActionResult?
+    @Nullable public var durationMs: Double?
+    public var warnings: [String]
+
+    public init(
+        id: String, phase: Phase, time: Date, operator: AuditOperator, host: String, version: String, action: OperatorAction,
+        endpoints: [MemberOutcome], result: ActionResult?, durationMs: Double?, warnings: [String]
+    ) {
+        self.id = id
+        self.phase = phase
+        self.time = time
+        self.operator = `operator`
+        self.host = host
+        self.version = version
+        self.action = action.summary
+        self.target = action.target.description
+        self.endpoints = endpoints
+        self.result = result
+        self.durationMs = durationMs
+        self.warnings = warnings
+    }
+}

@@ -1,0 +1,155 @@
+import ArgumentParser
+import Foundation
+import NIOPosix
+import RingsideCore
+import RingsideEngine
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What every action command takes: the fleet, and how far to go.
+struct ActionFlags: ParsableArguments {
+    @OptionGroup var fleetOptions: FleetOptions
+
+    @Flag(help: "Print the preview and send nothing.")
+    var dryRun = false
+
+    @Flag(help: "Apply without asking (for scripts). Without it and without a terminal, the action is refused.")
+    var yes = false
+
+    @Flag(help: "Print the preview and the outcome as JSON (schema ringside.action/1).")
+    var json = false
+
+    @Flag(help: "Refuse every change (also: read_only: true in the fleet file, or RINGSIDE_READ_ONLY=1).")
+    var readOnly = false
+
+    @Option(help: "Audit log (default: the fleet file's audit_log, else $XDG_STATE_HOME/ringside/audit.jsonl).")
+    var auditLog: String?
+
+    @Option(help: "How long to re-read the servers for the change to show, e.g. 5s.")
+    var verifyTimeout: String?
+
+    func fleet() throws -> Fleet {
+        guard let fleet = try fleetOptions.fleet() else {
+            FileHandle.standardError.write(Data((howToGiveAFleet + "\n").utf8))
+            throw ExitCode(2)
+        }
+        return fleet
+    }
+
+    /// `--read-only`, `RINGSIDE_READ_ONLY`, or the fleet file's `read_only: true`.
+    func gate(for fleet: Fleet) -> WriteGate {
+        let fromFlags = WriteGate.from(flag: readOnly)
+        if fromFlags.isReadOnly || !fleet.readOnly { return fromFlags }
+        return WriteGate(readOnlyBecause: "read_only: true in the fleet file")
+    }
+
+    func runner(for fleet: Fleet) throws -> ActionRunner {
+        let environment = ProcessInfo.processInfo.environment
+        var runner = ActionRunner(
+            fleet: fleet, gate: gate(for: fleet), audit: AuditLog(path: auditLog ?? fleet.auditLogPath ?? AuditLog.defaultPath()),
+            operatorIdentity: AuditOperator(user: currentUser(environment), environment: environment), host: ProcessInfo.processInfo.hostName,
+            version: Ringside.version, group: MultiThreadedEventLoopGroup.singleton)
+        if let verifyTimeout { runner.verifyTimeout = try positiveDuration(verifyTimeout, option: "--verify-timeout") }
+        return runner
+    }
+
+    /// Previews the action, asks (unless `--yes`), executes, prints, and exits by the result: 0 applied or already
+    /// in effect, 1 not applied, partial, refused or cancelled, 2 for usage and fleet errors.
+    func perform(_ makeAction: () throws(ActionError) -> OperatorAction) async throws {
+        let fleet = try fleet()
+        let action: OperatorAction
+        let runner: ActionRunner
+        let preview: ActionPreview
+        action = try makeAction()
+        runner = try self.runner(for: fleet)
+        preview = try await runner.preview(action)
+        if dryRun {
+            print(json ? try ActionOutput.json(preview: preview, report: nil) : ActionText.preview(preview) + "dry run: nothing was sent")
+            return
+        }
+        if !json { print(ActionText.preview(preview), terminator: "") }
+        let report: ActionReport
+        if preview.alreadyInEffect || runner.gate.isReadOnly || yes {
+            // Already in effect: nothing to confirm. Read-only: the gate refuses it where it would be sent, and says why.
+            report = await runner.execute(preview)
+        } else if let confirmed = Confirmation.ask(preview) {
+            report = confirmed ? await runner.execute(preview) : runner.cancel(preview).0
+        } else {
+            FileHandle.standardError.write(Data("ringside: not applied: there is no terminal to confirm on; pass --yes to apply from a script\n".utf8))
+            throw ExitCode(1)
+        }
+        print(json ? try ActionOutput.json(preview: preview, report: report) : ActionText.report(report), terminator: json ? "\n" : "")
+        if !report.result.succeeded { throw ExitCode(1) }
+    }
+}
+
+/// The name the operator logged in as, for the audit log.
+func currentUser(_ environment: [String: String]) -> String {
+    if let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name { return String(cString: name) }
+    return environment["USER"] ?? "uid \(geteuid())"
+}
+
+/// Asks on the terminal; the default is Cancel. `nil` when there is no terminal to ask on.
+enum Confirmation {
+    static func ask(_ preview: ActionPreview) -> Bool? {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDERR_FILENO) == 1 else { return nil }
+        // A group action is confirmed by typing the group's name; one balancer's by typing yes.
+        let word = preview.members.count > 1 ? preview.action.target.scope : "yes"
+        FileHandle.standardError.write(Data("Apply \(preview.action.summary)? Type '\(word)' to apply, anything else cancels: ".utf8))
+        return readLine()?.trimmingCharacters(in: .whitespaces) == word
+    }
+}
+
+struct DrainCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "drain", abstract: "Drain an HAProxy server: no new sessions, the current ones finish (on every member of a group).",
+        discussion: actionDiscussion)
+
+    @Argument(help: "BALANCER/BACKEND/SERVER; BALANCER may be a group.") var target: String
+    @OptionGroup var flags: ActionFlags
+
+    func run() async throws { try await flags.perform { () throws(ActionError) in try .init(target: .parse(target), verb: .state(.drain)) } }
+}
+
+struct ReadyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ready", abstract: "Put an HAProxy server back into load balancing.", discussion: actionDiscussion)
+
+    @Argument(help: "BALANCER/BACKEND/SERVER; BALANCER may be a group.") var target: String
+    @OptionGroup var flags: ActionFlags
+
+    func run() async throws { try await flags.perform { () throws(ActionError) in try .init(target: .parse(target), verb: .state(.ready)) } }
+}
+
+struct MaintCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "maint", abstract: "Put an HAProxy server in maintenance: no traffic, no checks.", discussion: actionDiscussion)
+
+    @Argument(help: "BALANCER/BACKEND/SERVER; BALANCER may be a group.") var target: String
+    @OptionGroup var flags: ActionFlags
+
+    func run() async throws { try await flags.perform { () throws(ActionError) in try .init(target: .parse(target), verb: .state(.maint)) } }
+}
+
+struct WeightCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "weight", abstract: "Set an HAProxy server's weight: N (0-256), N% of the initial weight, +N, -N, or initial.",
+        discussion: actionDiscussion)
+
+    @Argument(help: "BALANCER/BACKEND/SERVER; BALANCER may be a group.") var target: String
+    @Argument(help: "N, N%, +N, -N or initial.") var weight: String
+    @OptionGroup var flags: ActionFlags
+
+    func run() async throws {
+        try await flags.perform { () throws(ActionError) in try .init(target: .parse(target), verb: .weight(.parse(weight))) }
+    }
+}
+
+let actionDiscussion = """
+    Reads every balancer of the target first and prints the exact commands, the state before and the state \
+    expected after, and what HAProxy would refuse or undo. Asks before sending (the default is cancel; --yes for \
+    scripts), then re-reads each server until it shows the change. Every action is appended to the audit log.
+    Exit status: 0 applied or already in effect; 1 not applied, partial, refused (read-only) or cancelled; \
+    2 usage or fleet file error.
+    """
