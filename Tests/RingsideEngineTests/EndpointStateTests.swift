@@ -100,10 +100,27 @@ import Testing
         #expect(state.activeAlerts.map(\.severity) == [.warning])
         #expect(poll(hitsPerTick: 50, missesPerTick: 50).isEmpty, "worse: the same alert, now critical")
         #expect(state.activeAlerts.map(\.message) == ["hit ratio 50.0% below 60.0%"] && state.activeAlerts.first?.severity == .critical)
-        #expect(poll(hitsPerTick: 0, missesPerTick: 0).isEmpty, "no reads: no hit ratio, no change")
         #expect(poll(hitsPerTick: 95, missesPerTick: 5).isEmpty)
         #expect(poll(hitsPerTick: 95, missesPerTick: 5).isEmpty)
         #expect(poll(hitsPerTick: 95, missesPerTick: 5) == ["cleared (was: hit ratio 50.0% below 60.0%)"])
+        #expect(state.activeAlerts.isEmpty)
+    }
+
+    /// Seen in a soak: the traffic stopped and "hit ratio 0.0% below 60%" stood for minutes. No reads is no
+    /// hit-ratio problem: the alert clears after `clear_after` idle polls, and an idle window raises none.
+    @Test func anIdleNodeHasNoHitRatioAlert() {
+        var state = EndpointState(endpoint: node)
+        var misses: UInt64 = 0
+        for tick in 0..<3 {
+            misses += 100
+            _ = state.record(sample(tick, hits: 0, misses: misses), latency: .milliseconds(1), at: Date(), thresholds: thresholds)
+        }
+        #expect(state.activeAlerts.map(\.key) == ["hit-ratio"])
+        var cleared: [String] = []
+        for tick in 3..<6 {
+            cleared += state.record(sample(tick, hits: 0, misses: misses), latency: .milliseconds(1), at: Date(), thresholds: thresholds).map(\.message)
+        }
+        #expect(cleared == ["cleared (was: hit ratio 0.0% below 60.0%)"])
         #expect(state.activeAlerts.isEmpty)
     }
 

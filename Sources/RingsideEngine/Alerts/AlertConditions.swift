@@ -19,7 +19,9 @@ enum AlertConditions {
         guard state.health.hasFreshData else { return readings }
         if let sample = state.cacheSample {
             let interval = state.interval
-            readings.append(("hit-ratio", interval?.hitRatio.map { hitRatio($0, thresholds) } ?? .unknown))
+            // No reads in the interval is no hit-ratio problem (an idle window is not a 0% alert); no interval at
+            // all (the first poll, a restart) cannot tell.
+            readings.append(("hit-ratio", interval.map { $0.hitRatio.map { hitRatio($0, thresholds) } ?? .clear } ?? .unknown))
             readings.append(("evictions", interval?.evictionsPerSecond.map { rate in
                 rate > thresholds.evictionsPerSecondWarn ? .holds(.warning, "evicting \(Format.rate(rate))/s") : .clear
             } ?? .unknown))
@@ -54,9 +56,11 @@ enum AlertConditions {
         guard let ring = tracked.ring else { return [] }
         let ownership = ring.ownership
         let loads = RingLoad.compare(ownership, loads: tracked.loads, hotSpotFactor: factor)
+        // Known loads that are all zero: no traffic, so no hot spot (rather than "cannot tell" for ever).
+        let idle = tracked.loads.contains { $0 != nil } && !tracked.loads.contains { ($0 ?? 0) > 0 }
         return ownership.nodes.indices.map { index in
             let node = ownership.nodes[index], key = hotSpotPrefix + node.name
-            guard let share = loads[index].loadShare else { return (key, .unknown) }
+            guard let share = loads[index].loadShare else { return (key, idle ? .clear : .unknown) }
             guard loads[index].isHotSpot else { return (key, .clear) }
             return (key, .holds(.warning, "HOT \(node.name): \(Format.percent(share)) of the load for \(Format.percent(node.share)) of the keys"))
         }

@@ -52,6 +52,15 @@ import Testing
         #expect(watch.alerts.isEmpty)
     }
 
+    /// Seen in a soak: traffic stopped, and HOT stood for minutes on loads of zero.
+    @Test func hotClearsWhenTheTrafficStops() throws {
+        let watch = try #require(RingHotSpotWatch(fleet: fleet))
+        for second in 1...2 { _ = watch.update(snapshot([900, 50, 50], second: second), at: Date()) }
+        #expect(watch.alerts.count == 1)
+        for second in 3...5 { _ = watch.update(snapshot([0, 0, 0], second: second), at: Date()) }
+        #expect(watch.alerts.isEmpty)
+    }
+
     @Test func aFleetWithoutRingsHasNothingToWatch() {
         #expect(RingHotSpotWatch(fleet: Fleet(name: "t", endpoints: nodes)) == nil)
     }
