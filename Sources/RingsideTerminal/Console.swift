@@ -16,6 +16,10 @@ public struct ConsoleOptions: Sendable {
     public var sourceBadge: String?
     /// A figure the data source adds to the header each frame (the demo's origin load).
     public var sourceNote: (@Sendable () -> String?)?
+    /// What previews, sends and audits actions; `nil`: this console has no actions (the keys say so).
+    public var actions: (any ConsoleActions)?
+    /// Why changes are refused, when they are (`--read-only`, `read_only: true in the fleet file`).
+    public var readOnlyBecause: String?
 
     public init(ascii: Bool = false, monochrome: Bool = false, readOnly: Bool = false, theme: Theme = .builtInDefault, sourceBadge: String? = nil) {
         self.ascii = ascii
@@ -37,9 +41,20 @@ public protocol ConsoleSource: Sendable {
     func snapshot() -> FleetSnapshot
     func start()
     func pollAllOnce() async
+    /// Adds an event of the console's own (an action's outcome) to the fleet's events.
+    func note(_ event: FleetEvent)
 }
 
 extension PollEngine: ConsoleSource {}
+
+/// What the console asks to preview, apply and cancel actions: the `ActionRunner` in production.
+public protocol ConsoleActions: Sendable {
+    func preview(_ action: OperatorAction) async throws(ActionError) -> ActionPreview
+    func execute(_ preview: ActionPreview) async -> ActionReport
+    func cancel(_ preview: ActionPreview) -> (ActionReport, auditProblem: String?)
+}
+
+extension ActionRunner: ConsoleActions {}
 
 /// The live console: the engine polls in the background; the console loop, on a thread of its own, owns every
 /// curses call, reads keys (waiting at most 100 ms) and draws the newest snapshot.
@@ -69,13 +84,14 @@ public enum Console {
     public static func run(engine: some ConsoleSource, options: ConsoleOptions, terminal: some ConsoleTerminal) -> Int32? {
         defer { terminal.close() }
         engine.start()
-        var state = ConsoleState(readOnly: options.readOnly, sourceBadge: options.sourceBadge)
+        var state = ConsoleState(readOnly: options.readOnly, readOnlyBecause: options.readOnlyBecause ?? "--read-only", sourceBadge: options.sourceBadge)
+        var actionReports: [ActionReport] = []
         var fleetHitRatios = BoundedSeries<Double?>(capacity: 600)
         var lastRecorded = Date.distantPast
         var frozen: FleetSnapshot?
         var lastFrame: Canvas?
-        // What an extra command answered, from its task back to this loop.
-        let answers = Answers()
+        // What an extra command or an action's task has to say, from its task back to this loop.
+        let mailbox = Mailbox()
         let clockFormat = DateFormatter()
         clockFormat.dateFormat = "HH:mm:ss"
         let remoteRings = RemoteRingSources()
@@ -92,7 +108,22 @@ public enum Console {
                 fleetHitRatios.append(live.fleetTotals.hitRatio)
                 lastRecorded = Date()
             }
-            if let answer = answers.take() { state.message = answer }
+            for mail in mailbox.take() {
+                switch mail {
+                case let .message(text): state.message = text
+                case let .preview(preview):
+                    if case .reading(preview.action)? = state.dialog?.phase { state.dialog = ActionDialog(phase: .previewing(preview)) }
+                case let .previewFailed(action, reason):
+                    if case .reading(action)? = state.dialog?.phase { state.dialog = ActionDialog(phase: .failed(action, reason)) }
+                case let .report(report):
+                    actionReports.append(report)
+                    if actionReports.count > 200 { actionReports.removeFirst() }
+                    state.actionInProgress = nil
+                    state.message = ActionOutcomeLine.text(report)
+                    engine.note(ActionOutcomeLine.event(report))
+                    Task.detached { await engine.pollAllOnce() }
+                }
+            }
             if state.paused { frozen = frozen ?? live } else { frozen = nil }
             let snapshot = frozen ?? live
             let (width, height) = terminal.size
@@ -105,13 +136,15 @@ public enum Console {
             // Sorted once a frame: for the cursor to follow its node, and for the overview to draw.
             let nodeRows = state.screen == .overview ? NodeRows.visible(snapshot, state: state) : nil
             let rows = SelectableRows.of(
-                snapshot, state: state, nodeRows: nodeRows, rings: rings, size: (width, height), extraCommands: options.extraCommands?.help ?? [])
+                snapshot, state: state, nodeRows: nodeRows, rings: rings, size: (width, height), extraCommands: options.extraCommands?.help ?? [],
+                actionReports: actionReports)
             state.follow(rows)
             var context = RenderContext(
                 glyphs: terminal.unicode ? .unicode : .plain, clock: clockFormat.string(from: snapshot.takenAt),
                 fleetHitRatios: Array(fleetHitRatios.values), extraCommands: options.extraCommands?.help ?? [], rings: rings,
                 ringPlan: planCache.plan(for: rings, state: state), sourceNote: options.sourceNote?())
             context.nodeRows = nodeRows
+            context.actionReports = actionReports
             let frame = ConsoleView.render(snapshot, state: state, context: context, width: width, height: height)
             if frame != lastFrame {
                 terminal.draw(frame)
@@ -134,14 +167,73 @@ public enum Console {
             case let .external(line):
                 guard let run = options.extraCommands?.run else { break }
                 state.message = "running :\(line)…"
-                Task.detached { answers.put(await run(line) ?? "unknown command '\(line)'; :help lists the commands") }
+                Task.detached { mailbox.put(.message(await run(line) ?? "unknown command '\(line)'; :help lists the commands")) }
             case .openSelection:
                 if let node = state.selectedRow { state.screen = .nodeDetail(node) }
             case let .stage(action): RingStaging.apply(action, to: &state, rings: rings)
+            case let .actOnSelectedServer(verb):
+                guard let target = ServerRow.target(of: state.selectedRow, in: engine.fleet) else { break }
+                let effect = state.request(OperatorAction(target: target, verb: verb))
+                if case let .preview(action) = effect { preview(action, options: options, state: &state, mailbox: mailbox) }
+            case .promptWeight:
+                if let target = ServerRow.target(of: state.selectedRow, in: engine.fleet) { state.commandLine = "weight \(target) " }
+            case let .preview(action): preview(action, options: options, state: &state, mailbox: mailbox)
+            case let .apply(preview):
+                guard let actions = options.actions else { break }
+                state.actionInProgress = "applying \(preview.action.summary) on \(preview.members.count) balancer\(preview.members.count == 1 ? "" : "s")…"
+                Task.detached { mailbox.put(.report(await actions.execute(preview))) }
+            case let .cancel(preview):
+                guard let actions = options.actions else { break }
+                let (report, problem) = actions.cancel(preview)
+                actionReports.append(report)
+                if let problem { state.message = problem }
             case .none: break
             }
         }
         return terminationSignal.load(ordering: .relaxed)
+    }
+
+    /// Reads the action's balancers in the background; the dialog shows the preview when it comes.
+    private static func preview(_ action: OperatorAction, options: ConsoleOptions, state: inout ConsoleState, mailbox: Mailbox) {
+        guard let actions = options.actions else {
+            state.dialog = ActionDialog(phase: .failed(action, "this console cannot act: it has no fleet with HAProxy balancers to send to"))
+            return
+        }
+        Task.detached {
+            do throws(ActionError) {
+                mailbox.put(.preview(try await actions.preview(action)))
+            } catch {
+                mailbox.put(.previewFailed(action, error.description))
+            }
+        }
+    }
+}
+
+/// A server row of the balancers screen (`balancer/backend/server`) as an action target: on a balancer of a
+/// group, the group, so a pair is never half changed from the console.
+enum ServerRow {
+    static func target(of row: String?, in fleet: Fleet) -> ServerTarget? {
+        guard let row else { return nil }
+        let parts = row.split(separator: "/").map(String.init)
+        guard parts.count >= 3 else { return nil }
+        let balancer = parts.dropLast(2).joined(separator: "/")
+        let endpoint = fleet.endpoints.first { $0.name == balancer }
+        return ServerTarget(scope: endpoint?.group ?? balancer, backend: parts[parts.count - 2], server: parts[parts.count - 1])
+    }
+}
+
+/// An action's outcome in one line (the status line) and as an event.
+enum ActionOutcomeLine {
+    static func text(_ report: ActionReport) -> String {
+        let failing = report.members.filter { !$0.result.succeeded }
+        let detail = failing.isEmpty ? report.members.first?.detail ?? "" : failing.map { "\($0.endpoint): \($0.detail)" }.joined(separator: "; ")
+        return "\(report.result.rawValue): \(report.action.summary) · \(detail) (a: action log)"
+    }
+
+    static func event(_ report: ActionReport) -> FleetEvent {
+        FleetEvent(
+            at: Date(), endpoint: report.action.target.scope, kind: .action,
+            message: "\(report.action.summary): \(report.result.rawValue)" + (report.result.succeeded ? "" : " · " + text(report)))
     }
 }
 
@@ -150,7 +242,7 @@ enum SelectableRows {
     /// - Parameter nodeRows: the overview's node order, when already computed.
     static func of(
         _ snapshot: FleetSnapshot, state: ConsoleState, nodeRows: [Int]?, rings: [TrackedRing], size: (width: Int, height: Int),
-        extraCommands: [(String, String)]
+        extraCommands: [(String, String)], actionReports: [ActionReport] = []
     ) -> [String] {
         let width = size.width
         switch state.screen {
@@ -158,8 +250,9 @@ enum SelectableRows {
         case .rings:
             guard !rings.isEmpty, let ring = rings[RingScreen.wrappedIndex(state.ringIndex, count: rings.count)].ring else { return [] }
             return ring.nodes.map(\.name)
-        // Balancer lines and help rows scroll: a line's place is its identity.
-        case .balancers: return (0..<BalancersScreen.lineCount(snapshot, width: width)).map(String.init)
+        case .balancers: return BalancersScreen.serverRows(snapshot, width: width)
+        // Help rows and the action log scroll: a line's place is its identity.
+        case .actionLog: return (0..<ActionLogScreen.lines(actionReports).count).map(String.init)
         case .help: return (0..<HelpScreen.lineCount(width: width, height: size.height, extraCommands: extraCommands)).map(String.init)
         case .events, .nodeDetail: return []
         }
@@ -180,16 +273,23 @@ struct PlanCache {
     }
 }
 
-/// The latest answer of an extra command, handed from its task to the console loop.
-private final class Answers: Sendable {
-    private let latest = Mutex<String?>(nil)
+/// What the background tasks tell the console loop: an extra command's answer, an action's preview or report.
+private final class Mailbox: Sendable {
+    enum Mail: Sendable {
+        case message(String)
+        case preview(ActionPreview)
+        case previewFailed(OperatorAction, String)
+        case report(ActionReport)
+    }
 
-    func put(_ answer: String) { latest.withLock { $0 = answer } }
+    private let mail = Mutex<[Mail]>([])
 
-    func take() -> String? {
-        latest.withLock { latest in
-            defer { latest = nil }
-            return latest
+    func put(_ item: Mail) { mail.withLock { $0.append(item) } }
+
+    func take() -> [Mail] {
+        mail.withLock { mail in
+            defer { mail = [] }
+            return mail
         }
     }
 }

@@ -12,6 +12,9 @@ struct ConsoleFlags: ParsableArguments {
     /// The gate every change goes through: closed by --read-only or RINGSIDE_READ_ONLY.
     var gate: WriteGate { WriteGate.from(flag: readOnly) }
 
+    @Option(help: "Audit log of actions (default: the fleet file's audit_log, else $XDG_STATE_HOME/ringside/audit.jsonl).")
+    var auditLog: String?
+
     @Flag(help: "ASCII only: no box drawing, blocks or braille (automatic when the locale is not UTF-8).")
     var ascii = false
 
@@ -35,7 +38,7 @@ struct ConsoleFlags: ParsableArguments {
     func open(
         _ fleet: Fleet, ejectionPolicies: [String: [String: TwemproxyEjectionPolicy]], badge: String?,
         extraCommands: (help: [(String, String)], run: @Sendable (String) async -> String?)? = nil,
-        sourceNote: (@Sendable () -> String?)? = nil
+        sourceNote: (@Sendable () -> String?)? = nil, defaultAuditLog: String = AuditLog.defaultPath()
     ) async throws {
         var fleet = fleet
         if let interval { fleet.polling.interval = try positiveDuration(interval, option: "--interval") }
@@ -43,8 +46,14 @@ struct ConsoleFlags: ParsableArguments {
         let theme = try ThemeLoader.load(theme)
         let engine = PollEngine(fleet: fleet, ejectionPolicies: ejectionPolicies, logger: makeLogger(path: logFile))
         var options = ConsoleOptions(
-            ascii: ascii, monochrome: noColor || ConsoleOptions.noColorRequested(), readOnly: gate.isReadOnly, theme: theme, sourceBadge: badge)
+            ascii: ascii, monochrome: noColor || ConsoleOptions.noColorRequested(), theme: theme, sourceBadge: badge)
         options.extraCommands = extraCommands
+        let gate = writeGate(for: fleet, flag: readOnly)
+        options.readOnly = gate.isReadOnly
+        options.readOnlyBecause = gate.readOnlyBecause
+        if fleet.endpoints.contains(where: { $0.kind == .haproxy }) {
+            options.actions = makeActionRunner(fleet: fleet, gate: gate, auditLog: auditLog ?? fleet.auditLogPath ?? defaultAuditLog)
+        }
         options.sourceNote = sourceNote
         let ended: Int32?
         do {

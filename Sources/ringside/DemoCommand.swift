@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RingsideDemo
+import RingsideEngine
 
 /// `ringside demo`: the console on a fleet that lives inside the process, badged DEMO.
 struct DemoCommand: AsyncParsableCommand {
@@ -61,7 +62,9 @@ struct DemoCommand: AsyncParsableCommand {
         defer { Task { await demo.stop() } }
         try await console.open(
             demo.fleet, ejectionPolicies: [:], badge: "DEMO", extraCommands: (DemoFleet.commands, { await demo.run($0) }),
-            sourceNote: { demo.originLoadNote() })
+            sourceNote: { demo.originLoadNote() },
+            // The demo's actions go to the simulated HAProxy: audited apart, so they never read as production ones.
+            defaultAuditLog: (AuditLog.defaultPath() as NSString).deletingLastPathComponent + "/demo-audit.jsonl")
     }
 }
 

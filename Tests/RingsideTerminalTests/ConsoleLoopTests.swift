@@ -24,6 +24,10 @@ final class ScriptedSource: ConsoleSource {
 
     func start() {}
     func pollAllOnce() async {}
+
+    /// The events the console added (actions' outcomes).
+    let noted = Mutex<[FleetEvent]>([])
+    func note(_ event: FleetEvent) { noted.withLock { $0.append(event) } }
 }
 
 @Suite struct ConsoleLoopTests {

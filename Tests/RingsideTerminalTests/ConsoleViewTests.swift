@@ -31,6 +31,7 @@ import Testing
         case .rings: "rings"
         case .nodeDetail: "detail"
         case .overview: "overview"
+        case .actionLog: "actions"
         }
         try assertSnapshot(frame, named: "\(name)-80x24")
     }
@@ -161,18 +162,14 @@ import Testing
         #expect(!state.editingFilter)
     }
 
-    @Test func tabCyclesOverviewEventsBalancersRings() {
+    @Test func tabCyclesOverviewEventsBalancersRingsActions() {
         var state = ConsoleState()
-        _ = state.handle(.tab, rows: rowNames(0), pageSize: 1)
-        #expect(state.screen == .events)
-        _ = state.handle(.tab, rows: rowNames(0), pageSize: 1)
-        #expect(state.screen == .balancers)
-        _ = state.handle(.tab, rows: rowNames(0), pageSize: 1)
-        #expect(state.screen == .rings)
-        _ = state.handle(.tab, rows: rowNames(0), pageSize: 1)
-        #expect(state.screen == .overview)
+        for expected in [Screen.events, .balancers, .rings, .actionLog, .overview] {
+            _ = state.handle(.tab, rows: rowNames(0), pageSize: 1)
+            #expect(state.screen == expected)
+        }
         _ = state.handle(.backTab, rows: rowNames(0), pageSize: 1)
-        #expect(state.screen == .rings)
+        #expect(state.screen == .actionLog)
     }
 
     @Test func movementStaysInBounds() {
@@ -243,6 +240,6 @@ import Testing
         for binding in KeyMap.bindings where !binding.listedInHelp {
             #expect(KeyMap.bindings.contains { $0.listedInHelp && $0.label.split(separator: " ").contains(Substring(binding.label)) })
         }
-        for command in ConsoleState.commands { #expect(frame.text.contains(":" + command.0)) }
+        for command in CommandTable.commands { #expect(frame.text.contains(":" + command.usage)) }
     }
 }

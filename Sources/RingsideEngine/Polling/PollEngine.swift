@@ -130,6 +130,9 @@ public final class PollEngine: Sendable {
         return failures
     }
 
+    /// Adds an event from outside the polls (an operator's action) to the recent ones and the log.
+    public func note(_ event: FleetEvent) { publish([event]) }
+
     /// Adds events to the recent ones and the log.
     private func publish(_ events: [FleetEvent]) {
         guard !events.isEmpty else { return }

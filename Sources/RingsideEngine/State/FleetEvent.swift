@@ -13,6 +13,8 @@ public struct FleetEvent: Sendable, Equatable {
         case restarted = "restart"
         /// A twemproxy server was ejected from its pool, or came back.
         case ejection = "ejection"
+        /// An operator's action and its outcome (applied, not applied, partial, refused).
+        case action = "action"
     }
 
     public var at: Date

@@ -58,7 +58,7 @@ public struct Canvas: Sendable, Equatable {
     public mutating func transliterateToASCII() {
         let standIns: [Character: Character] = [
             "—": "-", "–": "-", "…": "~", "→": ">", "←": "<", "Σ": "S", "│": "|", "─": "-", "▲": "^", "▼": "v", "▶": ">", "×": "x",
-            "·": "-", "≈": "~", "Δ": "d", "≥": ">", "≤": "<",
+            "·": "-", "≈": "~", "Δ": "d", "≥": ">", "≤": "<", "┌": "+", "┐": "+", "└": "+", "┘": "+",
         ]
         for index in cells.indices where !cells[index].character.isASCII {
             cells[index].character = standIns[cells[index].character] ?? "?"

@@ -16,4 +16,12 @@ public enum ConsoleAction: String, Sendable, CaseIterable {
     case overviewScreen, eventsScreen, balancersScreen, ringsScreen
     /// The ring screen: switch rings, stage changes for the plan preview (staging only; nothing is sent).
     case nextRing, previousRing, stageDrain, stageRemove, stageWeightUp, stageWeightDown, clearStaged
+    /// The balancers screen, on the selected server: each opens a preview and a confirmation, never sends at once.
+    case drainServer, readyServer, maintServer, weightPrompt, weightUp, weightDown, weightUpTen, weightDownTen, restoreWeight
+    case actionLogScreen
+}
+
+/// The screens as the keymap knows them: keys bound to one screen are looked up before the global ones.
+public enum ScreenKind: Sendable, Hashable, CaseIterable {
+    case overview, nodeDetail, events, balancers, rings, actionLog, help
 }

@@ -3,7 +3,8 @@ import RingsideEngine
 
 /// Every balancer in full: each HAProxy backend with all its servers (status, check and its last result,
 /// effective/user/initial weight, sessions, rate, requests, errors, downtime, time since the last state change),
-/// each twemproxy pool with all its servers. j/k scroll.
+/// each twemproxy pool with all its servers. The cursor moves over HAProxy servers and stays on its server
+/// (`balancer/backend/server`) while the list changes: the action keys act on it.
 enum BalancersScreen {
     static func columns(width: Int) -> [Column] {
         [
@@ -17,23 +18,27 @@ enum BalancersScreen {
         ].filter { $0.minimumScreenWidth <= width }
     }
 
-    typealias Line = (cells: [TableCell], table: Bool, header: Bool)
+    /// `id`: the server's identity (`balancer/backend/server`) on a server row, else `nil`.
+    typealias Line = (cells: [TableCell], table: Bool, header: Bool, id: String?)
 
     static func draw(_ canvas: inout Canvas, _ snapshot: FleetSnapshot, state: ConsoleState, glyphs: Glyphs, rows: Range<Int>) {
         let columns = columns(width: canvas.width)
         let lines = lines(snapshot, columns: columns)
-        canvas.put(" BALANCERS  (j/k scroll)", x: 0, y: rows.lowerBound, slot: .title)
+        canvas.put( " BALANCERS  (j/k select a server; d m u W + - } { i act on it, ? says how)", x: 0, y: rows.lowerBound, slot: .title)
         guard !lines.isEmpty else {
             canvas.put(" no balancers in this fleet", x: 0, y: rows.lowerBound + 1, slot: .dim)
             return
         }
         let visible = rows.count - 1
-        let offset = min(state.selection, max(0, lines.count - visible))
+        // Scroll so the selected server shows, with its backend's title above it when there is room.
+        let selected = state.selectedRow.flatMap { id in lines.firstIndex { $0.id == id } } ?? 0
+        let offset = max(0, min(selected - min(3, visible / 2), lines.count - visible))
         for (row, line) in lines.dropFirst(offset).prefix(visible).enumerated() {
             let y = rows.lowerBound + 1 + row
             if line.table {
                 canvas.drawRow(line.cells, columns: columns, y: y, glyphs: glyphs)
                 if line.header { canvas.paint(.tableHeader, y: y) }
+                if line.id != nil && line.id == state.selectedRow { canvas.paint(.cursor, y: y) }
             } else {
                 var x = 0
                 for cell in line.cells { x += canvas.put(cell.text, x: x, y: y, slot: cell.slot) }
@@ -41,8 +46,8 @@ enum BalancersScreen {
         }
     }
 
-    /// How many lines the screen has (what j/k scroll through).
-    static func lineCount(_ snapshot: FleetSnapshot, width: Int) -> Int { lines(snapshot, columns: columns(width: width)).count }
+    /// The HAProxy servers, in display order: what the cursor moves over.
+    static func serverRows(_ snapshot: FleetSnapshot, width: Int) -> [String] { lines(snapshot, columns: columns(width: width)).compactMap(\.id) }
 
     static func lines(_ snapshot: FleetSnapshot, columns: [Column]) -> [Line] {
         var lines: [Line] = []
@@ -51,10 +56,10 @@ enum BalancersScreen {
             var title = " \(balancer.endpoint.kind.rawValue) \(balancer.endpoint.name) \(balancer.endpoint.address) \(balancer.health.word)"
             if let error = balancer.health.detail { title += " \(error)" }
             if balancer.data != nil && !balancer.health.hasFreshData { title += " (stale)" }
-            lines.append(([TableCell(text: title, slot: Severity.health(balancer.health))], false, false))
+            lines.append(([TableCell(text: title, slot: Severity.health(balancer.health))], false, false, nil))
             for backend in balancer.haproxy?.backends ?? [] {
-                lines.append(([TableCell(text: "  backend \(backend.name) \(backend.status.text) (\(backend.algorithm ?? "?"))", slot: .title)], false, false))
-                lines.append((columns.map { TableCell(text: $0.title, slot: .tableHeader) }, true, true))
+                lines.append(([TableCell(text: "  backend \(backend.name) \(backend.status.text) (\(backend.algorithm ?? "?"))", slot: .title)], false, false, nil))
+                lines.append((columns.map { TableCell(text: $0.title, slot: .tableHeader) }, true, true, nil))
                 for server in backend.servers {
                     let weights = "\(Format.count(server.weight))/\(Format.count(server.userWeight))/\(Format.count(server.initialWeight))"
                     var cells = [
@@ -69,19 +74,19 @@ enum BalancersScreen {
                         TableCell(text: server.lastCheck ?? "", slot: .dim),
                     ]
                     cells = Array(cells.prefix(columns.count))
-                    lines.append((cells, true, false))
+                    lines.append((cells, true, false, "\(balancer.endpoint.name)/\(backend.name)/\(server.name)"))
                 }
             }
             for pool in balancer.twemproxy?.pools ?? [] {
                 let ejected = Set(balancer.ejectedServers.filter { $0.pool == pool.name }.map(\.server))
                 let rule = balancer.ejectionPolicies[pool.name]?.fromConfig == true ? "" : " (ejection judged with twemproxy defaults)"
-                lines.append(([TableCell(text: "  pool \(pool.name): \(pool.clientConnections) clients, \(pool.serverEjects) ejections\(rule)", slot: .title)], false, false))
+                lines.append(([TableCell(text: "  pool \(pool.name): \(pool.clientConnections) clients, \(pool.serverEjects) ejections\(rule)", slot: .title)], false, false, nil))
                 for server in pool.servers {
                     lines.append(([
                         TableCell(text: "    \(server.name)".leftAligned(30)),
                         TableCell(text: ejected.contains(server.name) ? "EJECTED" : "in ring", slot: ejected.contains(server.name) ? .critical : .ok),
                         TableCell(text: "  requests \(server.requests)  errors \(server.serverErrors + server.timeouts + server.eofs)  conns \(server.connections)", slot: .dim),
-                    ], false, false))
+                    ], false, false, nil))
                 }
             }
         }

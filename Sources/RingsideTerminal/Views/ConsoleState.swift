@@ -8,10 +8,23 @@ public enum Screen: Sendable, Equatable {
     case events
     case balancers
     case rings
+    case actionLog
     case help
 
     /// The screens Tab cycles through.
-    static let cycle: [Screen] = [.overview, .events, .balancers, .rings]
+    static let cycle: [Screen] = [.overview, .events, .balancers, .rings, .actionLog]
+
+    public var kind: ScreenKind {
+        switch self {
+        case .overview: .overview
+        case .nodeDetail: .nodeDetail
+        case .events: .events
+        case .balancers: .balancers
+        case .rings: .rings
+        case .actionLog: .actionLog
+        case .help: .help
+        }
+    }
 }
 
 /// How far back the node detail charts reach.
@@ -51,7 +64,13 @@ public struct ConsoleState: Sendable, Equatable {
     public var commandLine: String?
     /// What the last command answered (an error, or the list of commands), shown until the next key.
     public var message: String?
-    public var readOnly = false
+    /// Why changes are refused (`--read-only`, …), or `nil` when they are allowed.
+    public var readOnlyBecause: String?
+    public var readOnly: Bool { readOnlyBecause != nil }
+    /// The confirmation of an action, over the screen, while one is open.
+    public var dialog: ActionDialog?
+    /// The action being sent and verified, for the status line (actions never block the console).
+    public var actionInProgress: String?
     /// A badge saying where the data comes from, e.g. "DEMO"; `nil` for a real fleet.
     public var sourceBadge: String?
     /// Which ring the ring screen shows (an index into the tracked rings).
@@ -59,8 +78,8 @@ public struct ConsoleState: Sendable, Equatable {
     /// Changes staged on the ring screen for its plan preview. Staging only: applying is the actions' job.
     public var staged: [RingChange] = []
 
-    public init(readOnly: Bool = false, sourceBadge: String? = nil) {
-        self.readOnly = readOnly
+    public init(readOnly: Bool = false, readOnlyBecause: String = "--read-only", sourceBadge: String? = nil) {
+        self.readOnlyBecause = readOnly ? readOnlyBecause : nil
         self.sourceBadge = sourceBadge
     }
 
@@ -73,6 +92,41 @@ public struct ConsoleState: Sendable, Equatable {
         case external(String)
         /// Stage a change on the selected ring node (the console knows the ring; `RingStaging` applies it).
         case stage(ConsoleAction)
+        /// An action on the server under the cursor of the balancers screen (the console knows its group).
+        case actOnSelectedServer(OperatorAction.Verb)
+        /// The `:` line, prefilled with `weight TARGET ` for the server under the cursor.
+        case promptWeight
+        /// Read the action's balancers for its preview (the dialog shows "reading…" meanwhile).
+        case preview(OperatorAction)
+        case apply(ActionPreview)
+        case cancel(ActionPreview)
+    }
+
+    /// Opens the dialog for `action`, or says why not: in read-only mode nothing is even read for it.
+    mutating func request(_ action: OperatorAction) -> Effect {
+        if let readOnlyBecause {
+            message = "read-only (\(readOnlyBecause)): \(action.summary) is refused; nothing is sent"
+            return .none
+        }
+        dialog = ActionDialog(phase: .reading(action))
+        return .preview(action)
+    }
+
+    /// An action key on the balancers screen: on the selected server, through the same dialog.
+    private mutating func requestOnSelected(_ verb: OperatorAction.Verb, _ what: String) -> Effect {
+        guard screen == .balancers, selectedRow != nil else { return .none }
+        if let readOnlyBecause {
+            message = "read-only (\(readOnlyBecause)): \(what) is refused; nothing is sent"
+            return .none
+        }
+        return .actOnSelectedServer(verb)
+    }
+
+    /// Switches screens (the cursor starts at the top of the new one).
+    mutating func go(to screen: Screen) -> Effect {
+        self.screen = screen
+        resetSelection()
+        return .none
     }
 
     /// Puts the cursor back on its row in `rows` (the identities of the current screen's rows, in display order).
@@ -100,10 +154,11 @@ public struct ConsoleState: Sendable, Equatable {
     /// Applies a key; `rows` are the identities of the rows the current screen shows, in display order.
     public mutating func handle(_ key: Key, rows: [String], pageSize: Int) -> Effect {
         message = nil
+        if dialog != nil { return handleDialog(key) }
         if commandLine != nil { return editCommand(key) }
         if editingFilter { return editFilter(key) }
         if key == .control("c") { return .quit }
-        guard let action = KeyMap.action(for: key) else { return .none }
+        guard let action = KeyMap.action(for: key, on: screen.kind) else { return .none }
         follow(rows)
         switch action {
         case .quit: return .quit
@@ -138,6 +193,22 @@ public struct ConsoleState: Sendable, Equatable {
             staged = []
         case .stageDrain, .stageRemove, .stageWeightUp, .stageWeightDown, .clearStaged:
             return screen == .rings ? .stage(action) : .none
+        case .drainServer: return requestOnSelected(.state(.drain), "drain")
+        case .readyServer: return requestOnSelected(.state(.ready), "ready")
+        case .maintServer: return requestOnSelected(.state(.maint), "maint")
+        case .weightUp: return requestOnSelected(.weight(.step(1)), "weight +1")
+        case .weightDown: return requestOnSelected(.weight(.step(-1)), "weight -1")
+        case .weightUpTen: return requestOnSelected(.weight(.step(10)), "weight +10")
+        case .weightDownTen: return requestOnSelected(.weight(.step(-10)), "weight -10")
+        case .restoreWeight: return requestOnSelected(.weight(.initial), "the initial weight")
+        case .weightPrompt:
+            guard screen == .balancers, selectedRow != nil else { return .none }
+            if let readOnlyBecause {
+                message = "read-only (\(readOnlyBecause)): weight changes are refused; nothing is sent"
+                return .none
+            }
+            return .promptWeight
+        case .actionLogScreen: return go(to: .actionLog)
         case .filter:
             editingFilter = true
             if screen != .events { screen = .overview }
@@ -157,13 +228,6 @@ public struct ConsoleState: Sendable, Equatable {
         return .none
     }
 
-    /// The commands of the `:` line.
-    public static let commands = [
-        ("q, quit", "quit"), ("help", "the help screen"), ("overview, events, balancers, rings", "go to that screen"),
-        ("filter TEXT", "filter nodes or events"), ("sort COLUMN", "sort nodes by NODE, HEALTH, HIT%, OPS/S, EV/S, MEM or LAT"),
-        ("freeze", "freeze or unfreeze the screen"), ("poll", "poll every endpoint now"),
-    ]
-
     private mutating func editCommand(_ key: Key) -> Effect {
         switch key {
         case .escape: commandLine = nil
@@ -179,32 +243,36 @@ public struct ConsoleState: Sendable, Equatable {
         return .none
     }
 
-    /// Runs a `:` command; an unknown one leaves a message saying so.
+    /// Runs a `:` command from `CommandTable`; an unknown one goes to the extra commands (the demo's drills).
     mutating func run(command line: String) -> Effect {
         let words = line.split(separator: " ", maxSplits: 1).map(String.init)
         guard let verb = words.first?.lowercased() else { return .none }
-        let argument = words.count > 1 ? words[1] : ""
-        switch verb {
-        case "q", "quit": return .quit
-        case "help": screen = .help
-        case "overview": screen = .overview
-        case "events": screen = .events
-        case "balancers": screen = .balancers
-        case "rings": screen = .rings
-        case "filter": filter = argument
-        case "freeze": paused.toggle()
-        case "poll": return .pollNow
-        case "sort":
-            guard let key = SortKey.allCases.first(where: { $0.rawValue.lowercased() == argument.lowercased() }) else {
-                message = "sort by one of: \(SortKey.allCases.map(\.rawValue).joined(separator: " "))"
-                return .none
-            }
-            sort = key
-        default:
+        let rest = words.count > 1 ? words[1].trimmingCharacters(in: .whitespaces) : ""
+        guard let command = CommandTable.command(named: verb) else {
             message = "unknown command '\(verb)'; :help lists the commands"
             return .external(line)
         }
-        return .none
+        return command.run(&self, verb, rest)
+    }
+
+    private mutating func handleDialog(_ key: Key) -> Effect {
+        guard var open = dialog else { return .none }
+        let outcome = open.handle(key)
+        dialog = open
+        switch outcome {
+        case .stay: return .none
+        case .quit: return .quit
+        case .close:
+            dialog = nil
+            return .none
+        case let .cancel(preview):
+            dialog = nil
+            message = "cancelled: \(preview.action.summary); nothing was sent"
+            return .cancel(preview)
+        case let .apply(preview):
+            dialog = nil
+            return .apply(preview)
+        }
     }
 
     private mutating func editFilter(_ key: Key) -> Effect {

@@ -19,6 +19,8 @@ public struct RenderContext: Sendable {
     /// The overview's node rows (`NodeRows.visible`), when the loop already sorted them this frame to keep the
     /// cursor on its node; `nil` has the overview sort them itself.
     public var nodeRows: [Int]?
+    /// This session's actions, oldest first, for the action log.
+    public var actionReports: [ActionReport] = []
 
     public init(
         glyphs: Glyphs, clock: String, fleetHitRatios: [Double?] = [], extraCommands: [(String, String)] = [], rings: [TrackedRing] = [],
@@ -53,8 +55,10 @@ public enum ConsoleView {
         case .balancers: BalancersScreen.draw(&canvas, snapshot, state: state, glyphs: context.glyphs, rows: body)
         case .rings: RingScreen.draw(&canvas, snapshot, state: state, context: context, rows: body)
         case .help: HelpScreen.draw(&canvas, state: state, extraCommands: context.extraCommands, rows: body)
+        case .actionLog: ActionLogScreen.draw(&canvas, reports: context.actionReports, state: state, rows: body)
         case let .nodeDetail(name): NodeDetailScreen.draw(&canvas, snapshot, node: name, span: state.chartSpan, context: context, rows: body)
         }
+        if let dialog = state.dialog { ActionDialogView.draw(&canvas, dialog, glyphs: context.glyphs) }
         HintBar.draw(&canvas, state: state, y: height - 1)
         if context.glyphs.ascii { canvas.transliterateToASCII() }
         return canvas

@@ -5,7 +5,8 @@ enum HelpScreen {
     static let minimumColumnWidth = 40
 
     static func entries(extraCommands: [(String, String)]) -> [(String, String)] {
-        KeyMap.bindings.filter(\.listedInHelp).map { ($0.label, $0.description) } + (ConsoleState.commands + extraCommands).map { (":" + $0.0, $0.1) }
+        KeyMap.bindings.filter(\.listedInHelp).map { ($0.label, $0.description) }
+            + CommandTable.commands.map { (":" + $0.usage, $0.description) } + extraCommands.map { (":" + $0.0, $0.1) }
     }
 
     /// As few columns as show every entry in `visibleRows`, each as wide as the screen allows; as many as fit

@@ -14,7 +14,7 @@ enum HintBar {
             canvas.put(" " + typed, x: x, y: y, slot: .hintText)
             return
         }
-        if let message = state.message {
+        if let message = state.message ?? state.actionInProgress {
             canvas.put(" \(message)", x: 0, y: y, slot: .warn)
             return
         }
@@ -27,7 +27,12 @@ enum HintBar {
             canvas.put(" clear", x: x, y: y, slot: .hintText)
             return
         }
-        let hints = KeyMap.bindings.filter { $0.hintPriority != nil }.sorted { $0.hintPriority! < $1.hintPriority! }
+        // Quit and help first, then the screen's own keys, then the other global ones.
+        let bound = KeyMap.bindings(on: state.screen.kind).filter { $0.hintPriority != nil }
+        func rank(_ binding: KeyBinding) -> (Int, Int) {
+            (binding.screen != nil ? 1 : binding.hintPriority! <= 1 ? 0 : 2, binding.hintPriority!)
+        }
+        let hints = bound.sorted { rank($0) < rank($1) }
         var x = 0
         for hint in hints {
             let width = hint.label.count + hint.hint.count + 3

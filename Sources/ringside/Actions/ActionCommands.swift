@@ -37,19 +37,9 @@ struct ActionFlags: ParsableArguments {
         return fleet
     }
 
-    /// `--read-only`, `RINGSIDE_READ_ONLY`, or the fleet file's `read_only: true`.
-    func gate(for fleet: Fleet) -> WriteGate {
-        let fromFlags = WriteGate.from(flag: readOnly)
-        if fromFlags.isReadOnly || !fleet.readOnly { return fromFlags }
-        return WriteGate(readOnlyBecause: "read_only: true in the fleet file")
-    }
-
     func runner(for fleet: Fleet) throws -> ActionRunner {
-        let environment = ProcessInfo.processInfo.environment
-        var runner = ActionRunner(
-            fleet: fleet, gate: gate(for: fleet), audit: AuditLog(path: auditLog ?? fleet.auditLogPath ?? AuditLog.defaultPath()),
-            operatorIdentity: AuditOperator(user: currentUser(environment), environment: environment), host: ProcessInfo.processInfo.hostName,
-            version: Ringside.version, group: MultiThreadedEventLoopGroup.singleton)
+        var runner = makeActionRunner(
+            fleet: fleet, gate: writeGate(for: fleet, flag: readOnly), auditLog: auditLog ?? fleet.auditLogPath ?? AuditLog.defaultPath())
         if let verifyTimeout { runner.verifyTimeout = try positiveDuration(verifyTimeout, option: "--verify-timeout") }
         return runner
     }
@@ -82,6 +72,22 @@ struct ActionFlags: ParsableArguments {
         print(json ? try ActionOutput.json(preview: preview, report: report) : ActionText.report(report), terminator: json ? "\n" : "")
         if !report.result.succeeded { throw ExitCode(1) }
     }
+}
+
+/// `--read-only`, `RINGSIDE_READ_ONLY`, or the fleet file's `read_only: true`: the gate of every change.
+func writeGate(for fleet: Fleet, flag: Bool) -> WriteGate {
+    let fromFlags = WriteGate.from(flag: flag)
+    if fromFlags.isReadOnly || !fleet.readOnly { return fromFlags }
+    return WriteGate(readOnlyBecause: "read_only: true in the fleet file")
+}
+
+/// The runner the console and the action commands share: this operator, this host, this build.
+func makeActionRunner(fleet: Fleet, gate: WriteGate, auditLog: String) -> ActionRunner {
+    let environment = ProcessInfo.processInfo.environment
+    return ActionRunner(
+        fleet: fleet, gate: gate, audit: AuditLog(path: auditLog),
+        operatorIdentity: AuditOperator(user: currentUser(environment), environment: environment), host: ProcessInfo.processInfo.hostName,
+        version: Ringside.version, group: MultiThreadedEventLoopGroup.singleton)
 }
 
 /// The name the operator logged in as, for the audit log.

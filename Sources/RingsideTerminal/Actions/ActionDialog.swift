@@ -1,0 +1,68 @@
+import RingsideCore
+
+/// The confirmation of an action: first the fresh read of its balancers, then the preview with Cancel and Apply,
+/// Cancel chosen. An action on a group (several balancers) is applied only after its name is typed.
+public struct ActionDialog: Sendable, Equatable {
+    public enum Phase: Sendable, Equatable {
+        /// The balancers are being read for the preview.
+        case reading(OperatorAction)
+        case previewing(ActionPreview)
+        /// The preview could not be made; the words say why.
+        case failed(OperatorAction, String)
+    }
+
+    public var phase: Phase
+    /// Apply is chosen; the default is Cancel, so Enter alone never changes a server.
+    public var applyChosen = false
+    /// What was typed to confirm a group action.
+    public var typed = ""
+
+    public init(phase: Phase) {
+        self.phase = phase
+    }
+
+    /// The name to type before Apply takes: the group's, when the action lands on more than one balancer.
+    public var nameToType: String? {
+        guard case let .previewing(preview) = phase, preview.members.count > 1 else { return nil }
+        return preview.action.target.scope
+    }
+
+    /// Apply would send something now.
+    public var canApply: Bool {
+        guard case let .previewing(preview) = phase, preview.sendsAnything else { return false }
+        return nameToType.map { typed == $0 } ?? true
+    }
+
+    /// What a key does to the dialog.
+    public enum Outcome: Sendable, Equatable {
+        case stay
+        case close
+        case cancel(ActionPreview)
+        case apply(ActionPreview)
+        case quit
+    }
+
+    public mutating func handle(_ key: Key) -> Outcome {
+        switch key {
+        case .control("c"): return .quit
+        case .escape: return closing()
+        case .tab, .backTab, .left, .right:
+            if case let .previewing(preview) = phase, preview.sendsAnything { applyChosen.toggle() }
+        case .backspace where nameToType != nil:
+            if !typed.isEmpty { typed.removeLast() }
+        case let .character(character) where nameToType != nil:
+            typed.append(character)
+        case .enter:
+            guard applyChosen, canApply, case let .previewing(preview) = phase else { return closing() }
+            return .apply(preview)
+        default: break
+        }
+        return .stay
+    }
+
+    /// Leaving without applying: a preview that was shown is recorded as cancelled.
+    private func closing() -> Outcome {
+        if case let .previewing(preview) = phase, preview.sendsAnything { return .cancel(preview) }
+        return .close
+    }
+}

@@ -1,0 +1,56 @@
+import RingsideCore
+import RingsideEngine
+
+/// The confirmation dialog, drawn over the screen in a box: the preview's lines, the warnings, then
+/// [ Cancel ] [ Apply ] with Cancel chosen until Tab moves to Apply.
+enum ActionDialogView {
+    static func draw(_ canvas: inout Canvas, _ dialog: ActionDialog, glyphs: Glyphs) {
+        let width = min(canvas.width - 4, 100)
+        var body: [(String, Slot)] = []
+        let title: String
+        switch dialog.phase {
+        case let .reading(action):
+            title = action.summary
+            body = [("reading its balancers for the preview…", .dim)]
+        case let .failed(action, reason):
+            title = action.summary
+            body = [(reason, .critical), ("", .body), ("Esc closes", .dim)]
+        case let .previewing(preview):
+            title = preview.action.summary
+            body = ActionText.preview(preview).split(separator: "\n").dropFirst().map { line in
+                (String(line), line.contains("warning:") ? .warn : line.contains("cannot") ? .critical : .body)
+            }
+            body.append(("", .body))
+            if !preview.sendsAnything {
+                body.append(("nothing to send" + (preview.alreadyInEffect ? ": already in effect" : "") + "   Esc closes", .dim))
+            } else {
+                if let name = dialog.nameToType {
+                    body.append(("this lands on \(preview.members.count) balancers: type '\(name)' to allow Apply: \(dialog.typed)_", .warn))
+                }
+                body.append(("", .body))
+            }
+        }
+        let height = min(canvas.height - 2, body.count + 4)
+        let left = (canvas.width - width) / 2, top = max(1, (canvas.height - height) / 2)
+        // A frame, so the dialog reads as one thing over the screen (ASCII mode turns it into + - |).
+        let rule = String(repeating: "─", count: width - 2)
+        canvas.put("┌" + rule + "┐", x: left, y: top, slot: .dialog)
+        for y in (top + 1)..<(top + height - 1) {
+            canvas.put(String(glyphs.vertical) + String(repeating: " ", count: width - 2) + String(glyphs.vertical), x: left, y: y, slot: .dialog)
+        }
+        canvas.put("└" + rule + "┘", x: left, y: top + height - 1, slot: .dialog)
+        canvas.put(" \(title) ".fitted(to: width - 4, ellipsis: glyphs.ellipsis), x: left + 2, y: top, slot: .title)
+        for (row, line) in body.prefix(height - 3).enumerated() {
+            canvas.put(" " + line.0, x: left + 1, y: top + 1 + row, slot: line.1 == .body ? .dialog : line.1, maxWidth: width - 3)
+        }
+        if case let .previewing(preview) = dialog.phase, preview.sendsAnything {
+            let y = top + height - 2
+            let cancel = "[ Cancel ]", apply = dialog.canApply ? "[ Apply ]" : "( Apply )"
+            var x = left + 3
+            x += canvas.put(cancel, x: x, y: y, slot: dialog.applyChosen ? .dialog : .cursor)
+            x += canvas.put("  ", x: x, y: y, slot: .dialog)
+            x += canvas.put(apply, x: x, y: y, slot: dialog.applyChosen ? .cursor : .dialog)
+            canvas.put("   Tab switches · Enter confirms · Esc cancels", x: x, y: y, slot: .dim, maxWidth: max(0, left + width - 1 - x))
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import RingsideCore
+import RingsideEngine
+import RingsideTerminal
+import Synchronization
+import Testing
+
+/// A terminal whose keys wait for what the screen shows: each step's key is pressed once its condition holds on
+/// the last frame (5 s at most, then the terminal "goes away" and the test's expectations say what was missing).
+final class StepTerminal: ConsoleTerminal, Sendable {
+    typealias Step = (until: @Sendable (String) -> Bool, key: Key)
+    let unicode = true
+    private let state: Mutex<(steps: [Step], frames: [Canvas], waitingSince: ContinuousClock.Instant?)>
+
+    init(_ steps: [Step]) {
+        state = Mutex((steps, [], nil))
+    }
+
+    var size: (width: Int, height: Int) { (100, 30) }
+
+    func readInput() -> TerminalInput {
+        let input: TerminalInput = state.withLock { state in
+            guard let step = state.steps.first else { return .gone }
+            let shown = state.frames.last?.text ?? ""
+            if step.until(shown) {
+                state.steps.removeFirst()
+                state.waitingSince = nil
+                return .key(step.key)
+            }
+            let since = state.waitingSince ?? .now
+            state.waitingSince = since
+            return ContinuousClock.now - since > .seconds(5) ? .gone : .idle
+        }
+        if case .idle = input { usleep(5_000) }
+        return input
+    }
+
+    func draw(_ canvas: Canvas) { state.withLock { $0.frames.append(canvas) } }
+    func repaintEverything() {}
+    func close() {}
+
+    var frames: [Canvas] { state.withLock { $0.frames } }
+    var unfinishedSteps: Int { state.withLock { $0.steps.count } }
+}
+
+/// Previews with one command, executes as applied; records every call.
+final class RecordingActions: ConsoleActions {
+    let calls = Mutex<[String]>([])
+
+    func preview(_ action: OperatorAction) async throws(ActionError) -> ActionPreview {
+        calls.withLock { $0.append("preview \(action.summary)") }
+        let before = ServerActionState(status: "UP", adminState: .ready, userWeight: 1, initialWeight: 1)
+        var expected = before
+        expected.adminState = .drain
+        return ActionPreview(action: action, members: [
+            MemberPlan(
+                endpoint: "edge", address: "10.0.1.1:9999",
+                commands: [.setState(backend: action.target.backend, server: action.target.server, .drain)], before: before, expected: expected),
+        ])
+    }
+
+    func execute(_ preview: ActionPreview) async -> ActionReport {
+        calls.withLock { $0.append("execute \(preview.action.summary)") }
+        return ActionReport(action: preview.action, members: [], result: .applied, startedAt: Date(), duration: .milliseconds(3))
+    }
+
+    func cancel(_ preview: ActionPreview) -> (ActionReport, auditProblem: String?) {
+        calls.withLock { $0.append("cancel \(preview.action.summary)") }
+        return (ActionReport(action: preview.action, members: [], result: .cancelled, startedAt: Date(), duration: .zero), nil)
+    }
+}
+
+/// Runs the loop on a thread of its own, as `Console.run` does in production: on a test's pool thread it would
+/// starve the tasks that bring it previews and reports (two pool threads on two cores).
+func runOnItsOwnThread(_ body: @escaping @Sendable () -> Int32?) async -> Int32? {
+    await withCheckedContinuation { continuation in
+        Thread { continuation.resume(returning: body()) }.start()
+    }
+}
+
+@Suite struct ConsoleActionTests {
+    static func always(_ key: Key) -> StepTerminal.Step { ({ _ in true }, key) }
+    static func when(_ text: String, _ key: Key) -> StepTerminal.Step { ({ $0.contains(text) }, key) }
+
+    @Test func theDrainKeyOpensAPreviewWhoseDefaultIsCancelAndTabEnterApplies() async {
+        let terminal = StepTerminal([
+            Self.always(.character("3")), Self.when("app-1", .down),
+            Self.always(.character("d")), Self.when("[ Cancel ]", .enter),
+            Self.when("cancelled: drain edge/be_app/app-2", .character("d")), Self.when("[ Cancel ]", .tab), Self.always(.enter),
+            Self.when("applied: drain edge/be_app/app-2", .character("a")), Self.when("ACTIONS 2 this session", .character("q")),
+        ])
+        let actions = RecordingActions(), source = ScriptedSource([FleetFixture.snapshot])
+        var options = ConsoleOptions()
+        options.actions = actions
+        let ended = await runOnItsOwnThread { [options] in Console.run(engine: source, options: options, terminal: terminal) }
+        #expect(ended == nil, "q quits")
+        #expect(terminal.unfinishedSteps == 0, "\(terminal.frames.last?.text ?? "")")
+        #expect(actions.calls.withLock { $0 } == [
+            "preview drain edge/be_app/app-2", "cancel drain edge/be_app/app-2", "preview drain edge/be_app/app-2", "execute drain edge/be_app/app-2",
+        ])
+        #expect(source.noted.withLock { $0.map(\.message) } == ["drain edge/be_app/app-2: applied"])
+    }
+
+    @Test func readOnlyActionKeysSayWhyAndReadNothing() async {
+        var steps: [StepTerminal.Step] = [Self.always(.character("3")), Self.when("app-1", .down)]
+        for key: Key in [.character("d"), .character("m"), .character("u"), .character("+"), .character("-"), .character("}"), .character("{"), .character("i"), .function(4), .character("W")] {
+            steps += [Self.always(key), Self.when("read-only (--read-only)", .left)]
+        }
+        steps += [Self.always(.character(":"))] + "drain edge/be_app/app-1".map { Self.always(.character($0)) } + [Self.always(.enter)]
+        steps += [Self.when("read-only (--read-only): drain edge/be_app/app-1 is refused", .character("q"))]
+        let terminal = StepTerminal(steps)
+        let actions = RecordingActions()
+        var options = ConsoleOptions(readOnly: true)
+        options.actions = actions
+        _ = await runOnItsOwnThread { [options] in Console.run(engine: ScriptedSource([FleetFixture.snapshot]), options: options, terminal: terminal) }
+        #expect(terminal.unfinishedSteps == 0, "\(terminal.frames.last?.text ?? "")")
+        #expect(actions.calls.withLock { $0 }.isEmpty, "nothing is even read in read-only mode")
+        #expect(terminal.frames.last?.text.contains("READ-ONLY") == true)
+    }
+
+    @Test func theCommandLineTakesTheSameActionsAndSaysWhatIsWrong() async {
+        var steps: [StepTerminal.Step] = [Self.always(.character(":"))] + "weight edge/be_app 5".map { Self.always(.character($0)) } + [Self.always(.enter)]
+        steps += [Self.when("give BALANCER/BACKEND/SERVER", .character(":"))] + "weight edge/be_app/app-3 +1".map { Self.always(.character($0)) }
+        steps += [Self.always(.enter), Self.when("[ Cancel ]", .escape), Self.when("cancelled", .character("q"))]
+        let terminal = StepTerminal(steps)
+        let actions = RecordingActions()
+        var options = ConsoleOptions()
+        options.actions = actions
+        _ = await runOnItsOwnThread { [options] in Console.run(engine: ScriptedSource([FleetFixture.snapshot]), options: options, terminal: terminal) }
+        #expect(terminal.unfinishedSteps == 0, "\(terminal.frames.last?.text ?? "")")
+        #expect(actions.calls.withLock { $0 } == ["preview weight edge/be_app/app-3 +1", "cancel weight edge/be_app/app-3 +1"])
+    }
+
+    @Test func everyScreenHasKeysOfItsOwnThatNoGlobalKeyShadows() {
+        for screen in ScreenKind.allCases {
+            let keys = KeyMap.bindings(on: screen).flatMap(\.keys)
+            #expect(Set(keys).count == keys.count, "\(screen): a key bound twice")
+        }
+        // The ring screen's staging keys and the balancer action keys share letters, never a screen.
+        #expect(KeyMap.action(for: .character("d"), on: .rings) == .stageDrain)
+        #expect(KeyMap.action(for: .character("d"), on: .balancers) == .drainServer)
+        #expect(KeyMap.action(for: .character("d"), on: .overview) == nil)
+    }
+}
