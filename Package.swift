@@ -74,6 +74,6 @@ let package = Package(
         .testTarget(name: "RingsideDemoTests", dependencies: ["RingsideDemo", "RingsideEngine", "RingsideWire", "RingsideTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "RingsideEngineTests", dependencies: ["RingsideEngine", "RingsideTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "RingsideTerminalTests", dependencies: ["RingsideTerminal", "RingsideWire"], exclude: ["__Snapshots__"], swiftSettings: swiftSettings),
-        .testTarget(name: "ringsideTests", dependencies: ["RingsideTestSupport", "RingsideTerminal", "ringside"], swiftSettings: swiftSettings),
+        .testTarget(name: "ringsideTests", dependencies: ["RingsideTestSupport", "RingsideTerminal", "RingsideWire", "ringside"], swiftSettings: swiftSettings),
     ]
 )
