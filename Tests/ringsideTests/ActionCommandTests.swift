@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import RingsideTestSupport
 import Testing
 
@@ -74,7 +77,7 @@ struct ActionCommandTests {
         #expect(applied.status == 0, "\(applied.stdout) \(applied.stderr)")
         let document = try JSONSerialization.jsonObject(with: Data(applied.stdout.utf8)) as? [String: Any]
         #expect(document?["schema"] as? String == "ringside.action/1")
-        #expect((document?["report"] as? [String: Any])?["result"] as? String == "applied")
+        #expect((document?["reports"] as? [[String: Any]])?.map { $0["result"] as? String } == ["applied"])
         #expect(setup.changesSent == ["set server be_app/app-2 state drain"])
         let again = try await RingsideBinary.run(["drain", "edge/be_app/app-2", "--config", setup.fleetFile, "--yes"])
         #expect(again.status == 0 && again.stdout.contains("already in effect"), "\(again.stdout)")
@@ -98,5 +101,68 @@ struct ActionCommandTests {
             #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
         }
         #expect(setup.changesSent.isEmpty)
+    }
+}
+
+/// drain → wait → maint with a real client session held open through HAProxy to a real memcached.
+@Suite(.serialized, .enabled(if: DaemonKind.haproxy.shouldRunLiveTests && DaemonKind.memcached.shouldRunLiveTests, "needs haproxy and memcached"))
+struct DrainThenMaintTests {
+    /// A TCP connection to `port` that has exchanged one memcached command, so HAProxy counts a live session.
+    static func openSession(port: Int) throws -> Int32 {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        try #require(connected == 0)
+        _ = "version\r\n".withCString { write(socket, $0, 9) }
+        var buffer = [UInt8](repeating: 0, count: 64)
+        try #require(read(socket, &buffer, 64) > 0, "memcached answered through HAProxy")
+        return socket
+    }
+
+    @Test func theDrainWaitsForTheLiveSessionThenMaintenance() async throws {
+        let memcached = try Daemons.memcached()
+        let frontend = freeLoopbackPort()
+        let haproxy = try Daemons.haproxy(backends: [
+            HAProxyBackendSpec(name: "be_cache", servers: [.init(name: "mc-1", port: memcached.port, checked: false)], frontendPort: frontend),
+        ])
+        let session = try Self.openSession(port: frontend)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ringside-drain-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let fleetFile = directory.appendingPathComponent("fleet.yaml").path
+        try "fleet: t\naudit_log: \(directory.path)/audit.jsonl\nbalancers:\n  - { name: edge, kind: haproxy, address: 127.0.0.1:\(haproxy.port) }\n"
+            .write(toFile: fleetFile, atomically: true, encoding: .utf8)
+        // The session ends a second into the wait: the drain must see one session, then none, then go to maint.
+        let closer = Task {
+            try await Task.sleep(for: .seconds(1))
+            close(session)
+        }
+        let result = try await RingsideBinary.run(["drain", "edge/be_cache/mc-1", "--config", fleetFile, "--yes", "--then-maint", "--timeout", "20s"])
+        _ = try? await closer.value
+        #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
+        #expect(result.stdout.contains("waiting: edge 1 session, 0 queued"), "\(result.stdout)")
+        #expect(result.stdout.contains("waiting: edge 0 sessions, 0 queued"), "\(result.stdout)")
+        #expect(result.stdout.contains("applied: drain edge/be_cache/mc-1") && result.stdout.contains("applied: maint edge/be_cache/mc-1"), "\(result.stdout)")
+        let audit = try await RingsideBinary.run(["audit", "--config", fleetFile])
+        #expect(audit.stdout.contains("drain edge/be_cache/mc-1  applied") && audit.stdout.contains("maint edge/be_cache/mc-1  applied"), "\(audit.stdout)")
+    }
+
+    @Test func aSessionThatOutlastsTheTimeoutIsShutDownWhenAsked() async throws {
+        let memcached = try Daemons.memcached()
+        let frontend = freeLoopbackPort()
+        let haproxy = try Daemons.haproxy(backends: [
+            HAProxyBackendSpec(name: "be_cache", servers: [.init(name: "mc-1", port: memcached.port, checked: false)], frontendPort: frontend),
+        ])
+        let session = try Self.openSession(port: frontend)
+        defer { close(session) }
+        let result = try await RingsideBinary.run([
+            "drain", "127.0.0.1:\(haproxy.port)/be_cache/mc-1", "--haproxy", "127.0.0.1:\(haproxy.port)", "--yes", "--then-maint", "--timeout", "1s",
+            "--shutdown-sessions",
+        ])
+        #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
+        #expect(result.stdout.contains("shutdown sessions server be_cache/mc-1 → ok"), "\(result.stdout)")
+        #expect(result.stdout.contains("applied: maint 127.0.0.1:\(haproxy.port)/be_cache/mc-1"), "\(result.stdout)")
     }
 }

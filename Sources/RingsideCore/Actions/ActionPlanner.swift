@@ -69,6 +69,10 @@ public enum ActionPlanner {
             if state == .ready, server.runtime?.agentEnabled == true {
                 plan.warnings.append("an agent check runs on \(target.serverPath): a 'drain' or 'maint' in its reply puts it back")
             }
+        case .shutdownSessions:
+            plan.expected = expected
+            if before.sessions == 0 { return plan }
+            plan.commands = [.shutdownSessions(backend: target.backend, server: target.server)]
         case let .weight(request):
             let weight = request.resolved(current: before.userWeight, initial: before.initialWeight)
             expected.userWeight = weight

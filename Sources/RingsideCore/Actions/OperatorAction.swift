@@ -94,6 +94,8 @@ public struct OperatorAction: Sendable, Equatable, Codable {
     public enum Verb: Sendable, Equatable, Codable {
         case state(ServerAdminState)
         case weight(WeightRequest)
+        /// End the server's sessions (after a drain that did not finish in time).
+        case shutdownSessions
     }
 
     public var target: ServerTarget
@@ -109,6 +111,7 @@ public struct OperatorAction: Sendable, Equatable, Codable {
         switch verb {
         case let .state(state): "\(state.rawValue) \(target)"
         case let .weight(weight): "weight \(target) \(weight.text)"
+        case .shutdownSessions: "shutdown sessions \(target)"
         }
     }
 }

@@ -16,7 +16,7 @@ public struct ActionRunner: Sendable {
     /// How long verification re-reads the servers before it calls a change not applied.
     public var verifyTimeout: Duration = .seconds(5)
     public var verifyEvery: Duration = .milliseconds(200)
-    private let group: any EventLoopGroup
+    let group: any EventLoopGroup
 
     public init(
         fleet: Fleet, gate: WriteGate, audit: AuditLog, operatorIdentity: AuditOperator, host: String, version: String,
@@ -31,7 +31,7 @@ public struct ActionRunner: Sendable {
         self.group = group
     }
 
-    private var limits: WireLimits { WireLimits(connectTimeout: fleet.polling.timeout, requestTimeout: fleet.polling.timeout) }
+    var limits: WireLimits { WireLimits(connectTimeout: fleet.polling.timeout, requestTimeout: fleet.polling.timeout) }
 
     /// The balancers the action lands on; the error lists what exists.
     public func members(of target: ServerTarget) throws(ActionError) -> [Endpoint] {

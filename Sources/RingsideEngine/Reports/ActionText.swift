@@ -43,18 +43,18 @@ extension ServerActionState {
     public var intent: String { "\(adminState.statusWord), weight \(userWeight) (initial \(initialWeight))" }
 }
 
-/// `ringside.action/1`: the preview, and the report once executed.
+/// `ringside.action/1`: the preview, and a report per step executed (one; drain, maint for `--then-maint`).
 public enum ActionOutput {
     struct Document: Encodable {
         var schema = "ringside.action/1"
-        @Nullable var preview: ActionPreview?
-        @Nullable var report: ActionReport?
+        var preview: ActionPreview
+        var reports: [ActionReport]
     }
 
-    public static func json(preview: ActionPreview, report: ActionReport?) throws -> String {
+    public static func json(preview: ActionPreview, reports: [ActionReport]) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        return String(decoding: try encoder.encode(Document(preview: preview, report: report)), as: UTF8.self)
+        return String(decoding: try encoder.encode(Document(preview: preview, reports: reports)), as: UTF8.self)
     }
 }

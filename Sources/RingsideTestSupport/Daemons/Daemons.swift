@@ -164,12 +164,15 @@ public struct HAProxyBackendSpec: Sendable {
     public var balance: String
     public var hashType: String?
     public var servers: [Server]
+    /// A TCP frontend on this port routing to the backend, for tests that hold client sessions open through it.
+    public var frontendPort: Int?
 
-    public init(name: String, balance: String = "roundrobin", hashType: String? = nil, servers: [Server]) {
+    public init(name: String, balance: String = "roundrobin", hashType: String? = nil, servers: [Server], frontendPort: Int? = nil) {
         self.name = name
         self.balance = balance
         self.hashType = hashType
         self.servers = servers
+        self.frontendPort = frontendPort
     }
 
     static func config(runtimePort: Int, level: String, backends: [HAProxyBackendSpec]) -> String {
@@ -178,6 +181,9 @@ public struct HAProxyBackendSpec: Sendable {
             "defaults", "    mode tcp", "    timeout connect 500ms", "    timeout client 5s", "    timeout server 5s",
         ]
         for backend in backends {
+            if let port = backend.frontendPort {
+                lines += ["frontend fe_\(backend.name)", "    bind 127.0.0.1:\(port)", "    default_backend \(backend.name)"]
+            }
             lines += ["backend \(backend.name)", "    balance \(backend.balance)"]
             if let hashType = backend.hashType { lines.append("    hash-type \(hashType)") }
             for server in backend.servers {

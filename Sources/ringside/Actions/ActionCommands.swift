@@ -45,32 +45,37 @@ struct ActionFlags: ParsableArguments {
     }
 
     /// Previews the action, asks (unless `--yes`), executes, prints, and exits by the result: 0 applied or already
-    /// in effect, 1 not applied, partial, refused or cancelled, 2 for usage and fleet errors.
-    func perform(_ makeAction: () throws(ActionError) -> OperatorAction) async throws {
+    /// in effect, 1 not applied, partial, refused or cancelled, 2 for usage and fleet errors. `steps` runs what was
+    /// confirmed (one action, or drain → wait → maint).
+    func perform(
+        _ makeAction: () throws(ActionError) -> OperatorAction,
+        steps: @Sendable (ActionRunner, ActionPreview) async throws(ActionError) -> [ActionReport] = { runner, preview in [await runner.execute(preview)] }
+    ) async throws {
         let fleet = try fleet()
-        let action: OperatorAction
-        let runner: ActionRunner
-        let preview: ActionPreview
-        action = try makeAction()
-        runner = try self.runner(for: fleet)
-        preview = try await runner.preview(action)
+        let action = try makeAction()
+        let runner = try self.runner(for: fleet)
+        let preview = try await runner.preview(action)
         if dryRun {
-            print(json ? try ActionOutput.json(preview: preview, report: nil) : ActionText.preview(preview) + "dry run: nothing was sent")
+            print(json ? try ActionOutput.json(preview: preview, reports: []) : ActionText.preview(preview) + "dry run: nothing was sent")
             return
         }
         if !json { print(ActionText.preview(preview), terminator: "") }
-        let report: ActionReport
+        let reports: [ActionReport]
         if preview.alreadyInEffect || runner.gate.isReadOnly || yes {
             // Already in effect: nothing to confirm. Read-only: the gate refuses it where it would be sent, and says why.
-            report = await runner.execute(preview)
+            reports = try await steps(runner, preview)
         } else if let confirmed = Confirmation.ask(preview) {
-            report = confirmed ? await runner.execute(preview) : runner.cancel(preview).0
+            reports = confirmed ? try await steps(runner, preview) : [runner.cancel(preview).0]
         } else {
             FileHandle.standardError.write(Data("ringside: not applied: there is no terminal to confirm on; pass --yes to apply from a script\n".utf8))
             throw ExitCode(1)
         }
-        print(json ? try ActionOutput.json(preview: preview, report: report) : ActionText.report(report), terminator: json ? "\n" : "")
-        if !report.result.succeeded { throw ExitCode(1) }
+        if json {
+            print(try ActionOutput.json(preview: preview, reports: reports))
+        } else {
+            print(reports.map(ActionText.report).joined(), terminator: "")
+        }
+        if !reports.allSatisfy(\.result.succeeded) { throw ExitCode(1) }
     }
 }
 
@@ -113,9 +118,22 @@ struct DrainCommand: AsyncParsableCommand {
         discussion: actionDiscussion)
 
     @Argument(help: "BALANCER/BACKEND/SERVER; BALANCER may be a group.") var target: String
+    @Flag(help: "Then wait for its sessions and queue to reach zero (or --timeout), and put it in maintenance.") var thenMaint = false
+    @Option(help: "How long --then-maint waits for the sessions to end, e.g. 5m.") var timeout = "5m"
+    @Flag(help: "With --then-maint: after the timeout, end the remaining sessions before maintenance.") var shutdownSessions = false
     @OptionGroup var flags: ActionFlags
 
-    func run() async throws { try await flags.perform { () throws(ActionError) in try .init(target: .parse(target), verb: .state(.drain)) } }
+    func run() async throws {
+        guard thenMaint || !shutdownSessions else { throw ValidationError("--shutdown-sessions goes with --then-maint") }
+        let timeout = try positiveDuration(timeout, option: "--timeout")
+        let (thenMaint, shutdownSessions, json) = (thenMaint, shutdownSessions, flags.json)
+        try await flags.perform({ () throws(ActionError) in try .init(target: .parse(target), verb: .state(.drain)) }) { runner, preview throws(ActionError) in
+            guard thenMaint else { return [await runner.execute(preview)] }
+            return try await runner.drainThenMaint(preview.action.target, timeout: timeout, shutdownSessions: shutdownSessions) { counts in
+                if !json { print("  waiting: " + counts.map(\.text).joined(separator: " · ")) }
+            }
+        }
+    }
 }
 
 struct ReadyCommand: AsyncParsableCommand {
