@@ -3,7 +3,7 @@ import RingsideCore
 
 /// A condition an operator should look at, active now: the one notion of "alert" the console counts in its header,
 /// lists on the events screen, and raises and clears events for. Health problems, thresholds, failing HAProxy
-/// servers and ejected twemproxy servers are all alerts ring hot spots (`RingHotSpotWatch`) too; split balancer pairs come with the actions.
+/// servers and ejected twemproxy servers are all alerts ring hot spots and split balancer pairs (`FleetConditionWatch`) too.
 public struct Alert: Sendable, Equatable {
     public enum Severity: Int, Sendable, Comparable {
         case warning, critical

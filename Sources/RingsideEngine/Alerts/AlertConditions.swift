@@ -66,6 +66,35 @@ enum AlertConditions {
         }
     }
 
+    static let splitPrefix = "split "
+
+    /// Per server of a group's balancers: whether the members disagree on its operator state or weight. A member
+    /// without fresh data cannot tell.
+    static func splits(members: [String], in snapshot: FleetSnapshot) -> [(key: String, reading: ConditionReading)] {
+        let states = members.compactMap { name in snapshot.endpoints.first { $0.endpoint.name == name } }
+        guard states.count == members.count, states.allSatisfy(\.health.hasFreshData) else { return [] }
+        var views: [String: [(member: String, state: ServerAdminState, weight: Int)]] = [:]
+        var order: [String] = []
+        for state in states {
+            for backend in state.haproxy?.backends ?? [] {
+                for server in backend.servers {
+                    guard let runtime = server.runtime else { continue }
+                    let path = "\(backend.name)/\(server.name)"
+                    if views[path] == nil { order.append(path) }
+                    views[path, default: []].append((state.endpoint.name, runtime.forcedState, runtime.userWeight))
+                }
+            }
+        }
+        return order.map { path in
+            let view = views[path]!
+            let agree = view.count == members.count && Set(view.map { "\($0.state.rawValue) \($0.weight)" }).count == 1
+            let words = view.map { "\($0.member) \($0.state.statusWord) w\($0.weight)" }.joined(separator: ", ")
+            let missing = members.filter { member in !view.contains { $0.member == member } }
+            let detail = words + (missing.isEmpty ? "" : ", missing on \(missing.joined(separator: ", "))")
+            return (splitPrefix + path, agree ? .clear : .holds(.warning, "SPLIT \(path): \(detail)"))
+        }
+    }
+
     static func health(_ health: Health, latency: Duration?, thresholds: Thresholds) -> ConditionReading {
         switch health {
         case .unknown: .unknown

@@ -19,9 +19,10 @@ public final class PollEngine: Sendable {
     /// The newest events of the whole fleet, locked only when a poll raised one.
     private let events = Mutex<Deque<FleetEvent>>([])
     private let logger: Logger
-    /// Ring hot spots, read once an interval from the snapshot; `nil` when the fleet has no ring to watch.
-    private let hotSpots: RingHotSpotWatch?
-    private let hotSpotTask = Mutex<RepeatedTask?>(nil)
+    /// Ring hot spots and split balancer pairs, read once an interval from the snapshot; `nil` when the fleet has
+    /// neither rings nor groups.
+    private let fleetConditions: FleetConditionWatch?
+    private let fleetConditionTask = Mutex<RepeatedTask?>(nil)
 
     /// The newest events are kept; older ones fall off.
     public static let eventCapacity = 1000
@@ -44,7 +45,7 @@ public final class PollEngine: Sendable {
     ) {
         self.fleet = fleet
         self.logger = logger
-        hotSpots = RingHotSpotWatch(fleet: fleet)
+        fleetConditions = FleetConditionWatch(fleet: fleet)
         pollers = fleet.endpoints.enumerated().map { index, endpoint in
             EndpointPoller(
                 index: index, endpoint: endpoint, sources: sources, polling: fleet.polling,
@@ -62,7 +63,7 @@ public final class PollEngine: Sendable {
     public func snapshot() -> FleetSnapshot {
         let endpoints = published.map { cell in cell.current.withLock { $0.state } }
         return FleetSnapshot(
-            fleet: fleet, endpoints: endpoints, events: events.withLock { Array($0) }, takenAt: Date(), fleetAlerts: hotSpots?.alerts ?? [])
+            fleet: fleet, endpoints: endpoints, events: events.withLock { Array($0) }, takenAt: Date(), fleetAlerts: fleetConditions?.alerts ?? [])
     }
 
     /// Polls every endpoint once, all at the same time, and returns when the last one answered or timed out.
@@ -86,12 +87,12 @@ public final class PollEngine: Sendable {
                 self.record(outcome, latency: latency, for: poller.index)
             }
         }
-        guard let hotSpots else { return }
+        guard let fleetConditions else { return }
         let interval = TimeAmount(fleet.polling.interval)
         let task = MultiThreadedEventLoopGroup.singleton.next().scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
-            self.publish(hotSpots.update(self.snapshot(), at: Date()))
+            self.publish(fleetConditions.update(self.snapshot(), at: Date()))
         }
-        hotSpotTask.withLock { $0 = task }
+        fleetConditionTask.withLock { $0 = task }
     }
 
     /// How many polls have completed per endpoint since the engine started (for tests and benchmarks).
@@ -102,7 +103,7 @@ public final class PollEngine: Sendable {
 
     public func stop() async {
         let loop = MultiThreadedEventLoopGroup.singleton.any()
-        hotSpotTask.withLock { $0?.cancel() }
+        fleetConditionTask.withLock { $0?.cancel() }
         let stopped = pollers.map { $0.stop() }
         // Closing the connections fails any poll in flight at once, so stopping never waits out a hung endpoint's
         // deadline.

@@ -51,6 +51,8 @@ enum BalancersScreen {
 
     static func lines(_ snapshot: FleetSnapshot, columns: [Column]) -> [Line] {
         var lines: [Line] = []
+        // Servers whose state or weight differs between the members of their group: SPLIT in the CHECK column.
+        let splits = Set(snapshot.fleetAlerts.filter { $0.key.hasPrefix("split ") }.map { "\($0.endpoint.dropFirst("group ".count))/\($0.key.dropFirst("split ".count))" })
         for index in snapshot.endpoints.indices where !snapshot.endpoints[index].endpoint.kind.isCacheNode {
             let balancer = snapshot.endpoints[index]
             var title = " \(balancer.endpoint.kind.rawValue) \(balancer.endpoint.name) \(balancer.endpoint.address) \(balancer.health.word)"
@@ -65,7 +67,9 @@ enum BalancersScreen {
                     var cells = [
                         TableCell(text: server.name + (server.isBackup ? " (b)" : "")), TableCell(text: "\(server.sid)", slot: .dim),
                         TableCell(text: server.status.text, slot: Severity.haproxyServer(server.status)),
-                        TableCell(text: server.checkStatus ?? "-", slot: .dim), TableCell(text: weights),
+                        splits.contains("\(balancer.endpoint.group ?? "")/\(backend.name)/\(server.name)")
+                            ? TableCell(text: "SPLIT", slot: .warn) : TableCell(text: server.checkStatus ?? "-", slot: .dim),
+                        TableCell(text: weights),
                         TableCell(text: Format.count(server.currentSessions)),
                         TableCell(text: Format.count(server.connectionErrors.map { $0 + (server.responseErrors ?? 0) })),
                         TableCell(text: server.downtimeSeconds.map(duration) ?? "-", slot: .dim),
