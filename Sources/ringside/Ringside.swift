@@ -11,7 +11,7 @@ struct Ringside: AsyncParsableCommand {
         abstract: "An operations console for cache fleets and the balancers in front of them.",
         version: "ringside \(version)",
         subcommands: [
-            ConsoleCommand.self, StatusCommand.self, RingCommand.self, DrainCommand.self, ReadyCommand.self, MaintCommand.self, WeightCommand.self,
+            ConsoleCommand.self, StatusCommand.self, RingCommand.self, DrainCommand.self, ReadyCommand.self, MaintCommand.self, WeightCommand.self, VNodesCommand.self,
             AuditCommand.self, DemoCommand.self,
         ],
         defaultSubcommand: ConsoleCommand.self)

@@ -51,10 +51,19 @@ struct ActionFlags: ParsableArguments {
         _ makeAction: () throws(ActionError) -> OperatorAction,
         steps: @Sendable (ActionRunner, ActionPreview) async throws(ActionError) -> [ActionReport] = { runner, preview in [await runner.execute(preview)] }
     ) async throws {
-        let fleet = try fleet()
         let action = try makeAction()
+        try await perform(prepare: { runner throws(ActionError) in (try await runner.preview(action), nil) }, steps: steps)
+    }
+
+    /// `prepare` reads what the action needs and returns its preview, with text to print before it (a ring plan).
+    func perform(
+        prepare: @Sendable (ActionRunner) async throws(ActionError) -> (ActionPreview, String?),
+        steps: @Sendable (ActionRunner, ActionPreview) async throws(ActionError) -> [ActionReport] = { runner, preview in [await runner.execute(preview)] }
+    ) async throws {
+        let fleet = try fleet()
         let runner = try self.runner(for: fleet)
-        let preview = try await runner.preview(action)
+        let (preview, header) = try await prepare(runner)
+        if let header, !json { print(header, terminator: "") }
         if dryRun {
             print(json ? try ActionOutput.json(preview: preview, reports: []) : ActionText.preview(preview) + "dry run: nothing was sent")
             return
@@ -167,6 +176,27 @@ struct WeightCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await flags.perform { () throws(ActionError) in try .init(target: .parse(target), verb: .weight(.parse(weight))) }
+    }
+}
+
+struct VNodesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vnodes", abstract: "Change a node's virtual nodes (points) on a ring: +N, -N or =N.",
+        discussion: "On an HAProxy consistent-hash backend a node has 16 points per weight unit, so this is a weight change, "
+            + "previewed with the exact ring plan (shares before and after, the keys that move, who gains and who loses).\n" + actionDiscussion)
+
+    @Argument(help: "The ring, as 'ringside ring list' names it.") var ring: String
+    @Argument(help: "The node of the ring.") var node: String
+    @Argument(help: "+N or -N points, or =N points.") var change: String
+    @OptionGroup var flags: ActionFlags
+
+    func run() async throws {
+        let change = try VirtualNodeChange.parse(change)
+        let (ring, node) = (ring, node)
+        try await flags.perform(prepare: { runner throws(ActionError) in
+            let planned = try await runner.planVirtualNodes(ring: ring, node: node, change: change)
+            return (planned.preview, RingText.render(planned.plan))
+        })
     }
 }
 

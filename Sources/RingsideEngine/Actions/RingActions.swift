@@ -1,0 +1,73 @@
+import Foundation
+import RingsideCore
+
+/// A virtual-node change on a ring, as `ringside vnodes RING NODE +N|-N|=N` and `:vnodes` give it.
+public enum VirtualNodeChange: Sendable, Equatable {
+    case delta(Int)
+    /// `=N`: this many points.
+    case exactly(Int)
+
+    public static func parse(_ text: String) throws(ActionError) -> VirtualNodeChange {
+        let fail = ActionError("virtual nodes '\(text)': give +N or -N (points to add or remove) or =N (points to have)")
+        if text.hasPrefix("=") {
+            guard let points = Int(text.dropFirst()), points >= 0 else { throw fail }
+            return .exactly(points)
+        }
+        guard text.hasPrefix("+") || text.hasPrefix("-"), let delta = Int(text.dropFirst()), delta > 0 else { throw fail }
+        return .delta(text.hasPrefix("-") ? -delta : delta)
+    }
+}
+
+/// A ring change made into an action: the exact ring plan, and the balancer action that carries it out.
+public struct RingActionPlan: Sendable {
+    public var plan: RingPlanReport
+    public var preview: ActionPreview
+}
+
+extension ActionRunner {
+    /// Plans a virtual-node change on a ring of the fleet. On an HAProxy consistent-hash backend a node's points
+    /// are 16 per weight unit (up to weight 256), so the change is a weight change on every balancer of the
+    /// ring's group; the plan shows the shares before and after, what moves, and who gains and loses.
+    public func planVirtualNodes(ring name: String, node: String, change: VirtualNodeChange) async throws(ActionError) -> RingActionPlan {
+        let declarations: [RingDeclaration]
+        do {
+            declarations = try RingCatalog.rings(in: fleet)
+        } catch {
+            throw ActionError("\(error)")
+        }
+        guard let declaration = declarations.first(where: { $0.name == name }) else {
+            throw ActionError("no ring named '\(name)' (rings: \(declarations.map(\.name).joined(separator: ", ")))")
+        }
+        guard case let .haproxyBackend(address, backend, _) = declaration.source else {
+            throw ActionError(
+                "ring '\(name)' is \(declaration.origin): virtual-node changes are built for HAProxy backends so far "
+                    + "(twemproxy pools and client-side rings: plan them with 'ringside ring plan \(name) --vnodes \(node)=…')")
+        }
+        let ring: HashRing
+        do {
+            ring = try HashRing(try await RingCatalog.definition(of: declaration, limits: limits))
+        } catch {
+            throw ActionError("\(error)")
+        }
+        guard let current = ring.nodes.first(where: { $0.name == node }) else {
+            throw ActionError("ring '\(name)' has no node '\(node)' (nodes: \(ring.nodes.map(\.name).joined(separator: ", ")))")
+        }
+        let delta = switch change {
+        case let .delta(delta): delta
+        case let .exactly(points): points - current.points
+        }
+        let plan: RingPlan
+        do {
+            plan = try RingPlan(ring, changes: [.virtualNodes(node: node, delta: delta)])
+        } catch {
+            throw ActionError("\(error)")
+        }
+        guard let weight = plan.after.definition.members.first(where: { $0.name == node })?.weight else {
+            throw ActionError("the plan lost node '\(node)'")
+        }
+        let balancer = fleet.endpoints.first { $0.name == declaration.balancer || ($0.kind == .haproxy && $0.address == address) }
+        let scope = balancer?.group ?? balancer?.name ?? address.description
+        let action = OperatorAction(target: ServerTarget(scope: scope, backend: backend, server: node), verb: .weight(.absolute(weight)))
+        return RingActionPlan(plan: RingPlanReport(plan), preview: try await preview(action))
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import RingsideCore
+import RingsideEngine
+import RingsideTestSupport
+import RingsideWire
+import Testing
+
+/// `ringside vnodes` on a real HAProxy consistent-hash backend: the keys that move are exactly those the plan said.
+@Suite(.serialized, .enabled(if: DaemonKind.haproxy.shouldRunLiveTests, "needs haproxy"))
+struct VNodesCommandTests {
+    @Test func aVirtualNodeChangeMovesExactlyTheKeysThePlanPredicted() async throws {
+        let servers = [("s1", 1), ("s2", 3), ("s3", 2)].map { HAProxyBackendSpec.Server(name: $0.0, port: freeLoopbackPort(), weight: $0.1) }
+        let haproxy = try Daemons.haproxyEchoing(balance: "hdr(X-Key)", hashType: "consistent", servers: servers)
+        defer { haproxy.daemon.stop() }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ringside-vnodes-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let fleetFile = directory.appendingPathComponent("fleet.yaml").path
+        try """
+            fleet: t
+            audit_log: \(directory.path)/audit.jsonl
+            balancers:
+              - { name: edge, kind: haproxy, address: 127.0.0.1:\(haproxy.daemon.port) }
+            rings:
+              - { name: app, balancer: edge, backend: be_hash, hash_type: consistent }
+            """.write(toFile: fleetFile, atomically: true, encoding: .utf8)
+        let declaration = RingDeclaration(
+            name: "app", source: .haproxyBackend(address: HostPort(host: "127.0.0.1", port: haproxy.daemon.port), backend: "be_hash", hashType: try HAProxyHashType.parse("consistent").get()))
+        let keys = (0..<3000).map { "key:\($0)" }
+        let before = try HashRing(try await RingCatalog.definition(of: declaration, limits: WireLimits()))
+        let predicted = try RingPlan(before, changes: [.virtualNodes(node: "s2", delta: 32)])
+        let routedBefore = try await RingProbe.routeThroughHTTP(port: haproxy.listenPort, header: "X-Key", keys: keys)
+        #expect(routedBefore == keys.map { before.nodes[before.owner(ofKey: $0)!].name }, "the ring model holds before")
+
+        let result = try await RingsideBinary.run(["vnodes", "app", "s2", "+32", "--config", fleetFile, "--yes"])
+        #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
+        #expect(result.stdout.contains("send    set server be_hash/s2 weight 5"), "+32 points is +2 weight units: \(result.stdout)")
+        let routedAfter = try await RingProbe.routeThroughHTTP(port: haproxy.listenPort, header: "X-Key", keys: keys)
+        let after = predicted.after
+        let expected = keys.map { after.nodes[after.owner(ofKey: $0)!].name }
+        #expect(routedAfter == expected, "\(zip(routedAfter, expected).filter { $0 != $1 }.count) keys went elsewhere than planned")
+        let moved = zip(routedBefore, routedAfter).filter { $0 != $1 }.count
+        #expect(moved > 0 && zip(routedBefore, routedAfter).allSatisfy { $0 == $1 || $1 == "s2" }, "keys only move to the node that gained points")
+        #expect(abs(Double(moved) / Double(keys.count) - predicted.movedFraction) < 0.05, "moved \(moved) of \(keys.count), plan \(predicted.movedFraction)")
+    }
+
+    @Test func ringsThatAreNotHAProxyBackendsSayWhatToDoInstead() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ringside-vnodes-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let fleetFile = directory.appendingPathComponent("fleet.yaml").path
+        try """
+            fleet: t
+            nodes:
+              - { name: mc-1, kind: memcached, address: 127.0.0.1:1 }
+            rings:
+              - { name: php, scheme: libmemcached, members: [{ node: mc-1 }] }
+            """.write(toFile: fleetFile, atomically: true, encoding: .utf8)
+        let result = try await RingsideBinary.run(["vnodes", "php", "mc-1", "+40", "--config", fleetFile, "--yes"])
+        #expect(result.status == 2 && result.stderr.contains("built for HAProxy backends so far") && result.stderr.contains("ringside ring plan php"), "\(result.stderr)")
+        let bad = try await RingsideBinary.run(["vnodes", "php", "mc-1", "40", "--config", fleetFile])
+        #expect(bad.status == 2 && bad.stderr.contains("give +N or -N"), "\(bad.stderr)")
+    }
+}
