@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import RingsideCore
 
@@ -90,5 +91,37 @@ import Testing
             || names.sorted(by: NaturalOrder.less) == ["cache-eu-9", "cache-eu-10", "mc", "mc-1", "mc-02", "mc-2", "mc-10"])
         #expect(NaturalOrder.less("mc-2", "mc-10") && !NaturalOrder.less("mc-10", "mc-2"))
         #expect(!NaturalOrder.less("a", "a"))
+    }
+
+    @Test func balancerGroupsReadOnlyAndTheAuditLogAreRead() throws {
+        let fleet = try FleetFile.parse("""
+            fleet: t
+            read_only: true
+            audit_log: /var/log/ringside/audit.jsonl
+            balancers:
+              - { name: edge-a, kind: haproxy, address: 10.0.0.9:9999, group: edge }
+              - { name: edge-b, kind: haproxy, address: 10.0.0.19:9999, group: edge }
+              - { name: solo, kind: haproxy, address: 10.0.0.29:9999 }
+            """, file: "f.yaml")
+        #expect(fleet.readOnly && fleet.auditLogPath == "/var/log/ringside/audit.jsonl")
+        #expect(fleet.haproxyMembers(of: "edge").map(\.name) == ["edge-a", "edge-b"])
+        #expect(fleet.haproxyMembers(of: "edge-b").map(\.name) == ["edge-b"] && fleet.haproxyMembers(of: "solo").map(\.name) == ["solo"])
+        #expect(throws: ConfigError.self) {
+            try FleetFile.parse("balancers:\n  - { name: t, kind: twemproxy, address: 10.0.0.1:22222, group: edge }\n", file: "f.yaml")
+        }
+        do {
+            _ = try FleetFile.parse("balancers:\n  - { name: edge, kind: haproxy, address: 10.0.0.1:9999, group: edge }\n", file: "f.yaml")
+            Issue.record("a group named like a balancer was accepted")
+        } catch let error as ConfigError {
+            #expect("\(error)".contains("f.yaml:2") && "\(error)".contains("the group 'edge' has the name of a node or balancer"), "\(error)")
+        }
+    }
+
+    /// The fleet file the README shows is one ringside reads.
+    @Test func theReadmeExampleParses() throws {
+        let readme = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../README.md"), encoding: .utf8)
+        let start = try #require(readme.range(of: "```yaml\n")), end = try #require(readme.range(of: "```", range: start.upperBound..<readme.endIndex))
+        let fleet = try FleetFile.parse(String(readme[start.upperBound..<end.lowerBound]), file: "README.md")
+        #expect(fleet.haproxyMembers(of: "edge").count == 2 && fleet.readOnly == false)
     }
 }
