@@ -175,6 +175,22 @@ public enum Console {
                 guard let target = ServerRow.target(of: state.selectedRow, in: engine.fleet) else { break }
                 let effect = state.request(OperatorAction(target: target, verb: verb))
                 if case let .preview(action) = effect { preview(action, options: options, state: &state, mailbox: mailbox) }
+            case let .drainNodeOffRing(node):
+                do throws(ActionError) {
+                    let action = try RingChangeActions.drainOffRing(node: node, snapshot: snapshot, declarations: ringTracker.declarations)
+                    if case let .preview(action) = state.request(action) { preview(action, options: options, state: &state, mailbox: mailbox) }
+                } catch {
+                    state.message = error.description
+                }
+            case .applyStaged:
+                guard !rings.isEmpty, let change = state.staged.first else { break }
+                let declaration = rings[RingScreen.wrappedIndex(state.ringIndex, count: rings.count)].declaration
+                do throws(ActionError) {
+                    let action = try RingChangeActions.action(for: change, on: declaration, fleet: engine.fleet)
+                    if case let .preview(action) = state.request(action) { preview(action, options: options, state: &state, mailbox: mailbox) }
+                } catch {
+                    state.message = error.description
+                }
             case .promptWeight:
                 if let target = ServerRow.target(of: state.selectedRow, in: engine.fleet) { state.commandLine = "weight \(target) " }
             case let .preview(action): preview(action, options: options, state: &state, mailbox: mailbox)

@@ -139,6 +139,7 @@ func runOnItsOwnThread(_ body: @escaping @Sendable () -> Int32?) async -> Int32?
         // The ring screen's staging keys and the balancer action keys share letters, never a screen.
         #expect(KeyMap.action(for: .character("d"), on: .rings) == .stageDrain)
         #expect(KeyMap.action(for: .character("d"), on: .balancers) == .drainServer)
-        #expect(KeyMap.action(for: .character("d"), on: .overview) == nil)
+        #expect(KeyMap.action(for: .character("d"), on: .overview) == .drainNodeOffRing)
+        #expect(KeyMap.action(for: .character("d"), on: .events) == nil)
     }
 }

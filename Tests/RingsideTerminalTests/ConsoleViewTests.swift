@@ -234,7 +234,7 @@ import Testing
         let bound = Set(KeyMap.bindings.map(\.action))
         #expect(Set(ConsoleAction.allCases).subtracting(bound).isEmpty)
         let frame = ConsoleView.render(FleetFixture.snapshot, state: { var s = ConsoleState(); s.screen = .help; return s }(),
-                                       context: RenderContext(glyphs: .unicode, clock: "x"), width: 120, height: 40)
+                                       context: RenderContext(glyphs: .unicode, clock: "x"), width: 240, height: 60)
         for binding in KeyMap.bindings where binding.listedInHelp { #expect(frame.text.contains(binding.description)) }
         // A binding left out of help is named by its partner's label ("] [" names "[").
         for binding in KeyMap.bindings where !binding.listedInHelp {

@@ -71,3 +71,48 @@ extension ActionRunner {
         return RingActionPlan(plan: RingPlanReport(plan), preview: try await preview(action))
     }
 }
+
+/// Ring changes as balancer actions: what the rings screen's apply key and the overview's drain key send.
+public enum RingChangeActions {
+    /// The balancer (or its group) an HAProxy ring lives on, as an action's scope.
+    static func scope(of declaration: RingDeclaration, address: HostPort, in fleet: Fleet) -> String {
+        let balancer = fleet.endpoints.first { $0.name == declaration.balancer || ($0.kind == .haproxy && $0.address == address) }
+        return balancer?.group ?? balancer?.name ?? address.description
+    }
+
+    /// The action that carries out one staged change on a ring.
+    public static func action(for change: RingChange, on declaration: RingDeclaration, fleet: Fleet) throws(ActionError) -> OperatorAction {
+        guard case let .haproxyBackend(address, backend, _) = declaration.source else {
+            throw ActionError("ring '\(declaration.name)' is \(declaration.origin): applying ring changes is built for HAProxy backends so far")
+        }
+        let target = ServerTarget(scope: scope(of: declaration, address: address, in: fleet), backend: backend, server: change.node)
+        switch change {
+        case let .setWeight(_, weight): return OperatorAction(target: target, verb: .weight(.absolute(weight)))
+        case .drain: return OperatorAction(target: target, verb: .state(.drain))
+        case .virtualNodes: throw ActionError("virtual-node changes go through 'ringside vnodes \(declaration.name) \(change.node) +N'")
+        case .add, .remove:
+            throw ActionError("HAProxy servers are added and removed in its configuration; ringside changes weights and states only")
+        }
+    }
+
+    /// Taking a cache node off its ring: on an HAProxy ring, draining the server at the node's address.
+    public static func drainOffRing(node name: String, snapshot: FleetSnapshot, declarations: [RingDeclaration]) throws(ActionError) -> OperatorAction {
+        guard let node = snapshot.fleet.endpoints.first(where: { $0.name == name && $0.kind.isCacheNode }) else {
+            throw ActionError("'\(name)' is not a cache node")
+        }
+        for declaration in declarations {
+            guard case let .haproxyBackend(address, backendName, _) = declaration.source,
+                  let balancer = snapshot.endpoints.first(where: { $0.endpoint.name == declaration.balancer || $0.endpoint.address == address }),
+                  let backend = balancer.haproxy?.backends.first(where: { $0.name == backendName }),
+                  let server = backend.servers.first(where: { $0.address == node.address.description })
+            else { continue }
+            let target = ServerTarget(scope: scope(of: declaration, address: address, in: snapshot.fleet), backend: backendName, server: server.name)
+            return OperatorAction(target: target, verb: .state(.drain))
+        }
+        let pools = declarations.filter { if case .twemproxyPool = $0.source { true } else { false } }.map(\.name)
+        if !pools.isEmpty {
+            throw ActionError("\(name) is on no HAProxy ring; taking it out of a twemproxy pool (\(pools.joined(separator: ", "))) rewrites the nutcracker config, which is not built yet")
+        }
+        throw ActionError("\(name) is on no HAProxy ring of this fleet")
+    }
+}

@@ -19,6 +19,8 @@ public enum ConsoleAction: String, Sendable, CaseIterable {
     /// The balancers screen, on the selected server: each opens a preview and a confirmation, never sends at once.
     case drainServer, readyServer, maintServer, weightPrompt, weightUp, weightDown, weightUpTen, weightDownTen, restoreWeight
     case actionLogScreen
+    /// The overview: take the selected cache node off its ring. The rings screen: apply the staged change.
+    case drainNodeOffRing, applyStaged
 }
 
 /// The screens as the keymap knows them: keys bound to one screen are looked up before the global ones.

@@ -96,6 +96,10 @@ public struct ConsoleState: Sendable, Equatable {
         case actOnSelectedServer(OperatorAction.Verb)
         /// The `:` line, prefilled with `weight TARGET ` for the server under the cursor.
         case promptWeight
+        /// Take the cache node under the cursor off its ring (the console knows the rings).
+        case drainNodeOffRing(String)
+        /// Apply the ring screen's staged change.
+        case applyStaged
         /// Read the action's balancers for its preview (the dialog shows "reading…" meanwhile).
         case preview(OperatorAction)
         case apply(ActionPreview)
@@ -209,6 +213,24 @@ public struct ConsoleState: Sendable, Equatable {
             }
             return .promptWeight
         case .actionLogScreen: return go(to: .actionLog)
+        case .drainNodeOffRing:
+            guard screen == .overview, let node = selectedRow else { return .none }
+            if let readOnlyBecause {
+                message = "read-only (\(readOnlyBecause)): taking \(node) off its ring is refused; nothing is sent"
+                return .none
+            }
+            return .drainNodeOffRing(node)
+        case .applyStaged:
+            guard screen == .rings else { return .none }
+            guard staged.count == 1 else {
+                message = staged.isEmpty ? "nothing staged: + - d stage a change on the selected node" : "apply one staged change at a time (c clears)"
+                return .none
+            }
+            if let readOnlyBecause {
+                message = "read-only (\(readOnlyBecause)): applying \(staged[0]) is refused; nothing is sent"
+                return .none
+            }
+            return .applyStaged
         case .filter:
             editingFilter = true
             if screen != .events { screen = .overview }
