@@ -83,7 +83,7 @@ public enum RingChangeActions {
     /// The action that carries out one staged change on a ring.
     public static func action(for change: RingChange, on declaration: RingDeclaration, fleet: Fleet) throws(ActionError) -> OperatorAction {
         guard case let .haproxyBackend(address, backend, _) = declaration.source else {
-            throw ActionError("ring '\(declaration.name)' is \(declaration.origin): applying ring changes is built for HAProxy backends so far")
+            throw ActionError("ring '\(declaration.name)' is not an HAProxy ring: applying is built for HAProxy backends so far")
         }
         let target = ServerTarget(scope: scope(of: declaration, address: address, in: fleet), backend: backend, server: change.node)
         switch change {

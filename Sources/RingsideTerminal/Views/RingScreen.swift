@@ -45,7 +45,7 @@ enum RingScreen {
             let untouched = plan.untouchedFraction > 0 ? " · \(Format.percent(plan.untouchedFraction)) between untouched nodes" : ""
             canvas.put(
                 " staged: \(plan.changes.map(\.description).joined(separator: ", ")) → moves \(Format.percent(plan.movedFraction))"
-                    + (plan.exact ? " exactly" : " (expected)") + untouched + "  (preview only; c clears)", x: 0, y: y + 1, slot: .warn)
+                    + (plan.exact ? " exactly" : " (expected)") + untouched + "  (A applies · c clears)", x: 0, y: y + 1, slot: .warn)
             y += 2
         case let .failure(error)?:
             canvas.put(" staged: \(state.staged.map(\.description).joined(separator: ", ")): \(error.description)", x: 0, y: y, slot: .critical)
