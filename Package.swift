@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
     ],
     targets: [
         .target(
@@ -44,7 +45,10 @@ let package = Package(
             swiftSettings: swiftSettings),
         .target(
             name: "RingsideEngine",
-            dependencies: ["RingsideCore", "RingsideWire", .product(name: "Logging", package: "swift-log")] + nio,
+            dependencies: [
+                "RingsideCore", "RingsideWire", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ] + nio,
             swiftSettings: swiftSettings),
         .systemLibrary(name: "CNCurses", providers: [.apt(["libncurses-dev"])]),
         .target(name: "RingsideTerminal", dependencies: ["RingsideCore", "RingsideEngine", "CNCurses"], swiftSettings: swiftSettings),

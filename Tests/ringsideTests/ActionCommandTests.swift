@@ -7,7 +7,7 @@ import Testing
 
 /// `ringside drain|ready|maint|weight|audit` as a runbook runs them, against a real HAProxy behind a recording
 /// proxy that keeps every byte ringside sends.
-@Suite(.serialized, .enabled(if: DaemonKind.haproxy.shouldRunLiveTests, "needs haproxy"))
+@Suite(.serialized, .heavy, .enabled(if: DaemonKind.haproxy.shouldRunLiveTests, "needs haproxy"))
 struct ActionCommandTests {
     static let mutatingVerbs = ["set ", "shutdown ", "enable ", "disable ", "add ", "del ", "clear ", "commit ", "new "]
 
@@ -105,7 +105,7 @@ struct ActionCommandTests {
 }
 
 /// drain → wait → maint with a real client session held open through HAProxy to a real memcached.
-@Suite(.serialized, .enabled(if: DaemonKind.haproxy.shouldRunLiveTests && DaemonKind.memcached.shouldRunLiveTests, "needs haproxy and memcached"))
+@Suite(.serialized, .heavy, .enabled(if: DaemonKind.haproxy.shouldRunLiveTests && DaemonKind.memcached.shouldRunLiveTests, "needs haproxy and memcached"))
 struct DrainThenMaintTests {
     /// A TCP connection to `port` that has exchanged one memcached command, so HAProxy counts a live session.
     static func openSession(port: Int) throws -> Int32 {

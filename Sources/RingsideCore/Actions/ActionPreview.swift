@@ -73,6 +73,24 @@ public struct MemberPlan: Sendable, Equatable, Codable {
     public var alreadyInEffect: Bool { problem == nil && commands.isEmpty }
 }
 
+/// A twemproxy pool change: the nutcracker config rewritten (one server line), then the balancer's apply
+/// command, then its stats port read until the pool serves again.
+public struct ConfigChangePlan: Sendable, Equatable, Codable {
+    /// The twemproxy balancer of the fleet.
+    public var balancer: String
+    public var statsAddress: String
+    public var edit: NutcrackerEdit
+    /// The fleet file's `apply_command` for that balancer, run with `/bin/sh -c`.
+    public var applyCommand: String
+
+    public init(balancer: String, statsAddress: String, edit: NutcrackerEdit, applyCommand: String) {
+        self.balancer = balancer
+        self.statsAddress = statsAddress
+        self.edit = edit
+        self.applyCommand = applyCommand
+    }
+}
+
 /// Everything an operator sees before confirming: per balancer, the exact commands, the state before and the
 /// state expected after, and the warnings. Nothing has been sent when a preview exists.
 public struct ActionPreview: Sendable, Equatable, Codable {
@@ -80,16 +98,19 @@ public struct ActionPreview: Sendable, Equatable, Codable {
     public var members: [MemberPlan]
     /// Warnings about the action as a whole (members that disagree before it).
     public var warnings: [String]
+    /// A twemproxy pool change instead of HAProxy commands.
+    @Nullable public var configChange: ConfigChangePlan?
 
-    public init(action: OperatorAction, members: [MemberPlan], warnings: [String] = []) {
+    public init(action: OperatorAction, members: [MemberPlan], warnings: [String] = [], configChange: ConfigChangePlan? = nil) {
         self.action = action
         self.members = members
         self.warnings = warnings
+        self.configChange = configChange
     }
 
     /// Nothing would be sent anywhere, because every member already is as asked.
-    public var alreadyInEffect: Bool { members.allSatisfy(\.alreadyInEffect) }
+    public var alreadyInEffect: Bool { configChange == nil && members.allSatisfy(\.alreadyInEffect) }
     /// Something would be sent.
-    public var sendsAnything: Bool { members.contains { !$0.commands.isEmpty } }
+    public var sendsAnything: Bool { configChange != nil || members.contains { !$0.commands.isEmpty } }
     public var allWarnings: [String] { warnings + members.flatMap { member in member.warnings.map { "\(member.endpoint): \($0)" } } }
 }

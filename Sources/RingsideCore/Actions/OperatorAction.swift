@@ -96,6 +96,8 @@ public struct OperatorAction: Sendable, Equatable, Codable {
         case weight(WeightRequest)
         /// End the server's sessions (after a drain that did not finish in time).
         case shutdownSessions
+        /// A twemproxy server's weight in the nutcracker config (target: twemproxy balancer / pool / server).
+        case poolWeight(Int)
     }
 
     public var target: ServerTarget
@@ -112,6 +114,7 @@ public struct OperatorAction: Sendable, Equatable, Codable {
         case let .state(state): "\(state.rawValue) \(target)"
         case let .weight(weight): "weight \(target) \(weight.text)"
         case .shutdownSessions: "shutdown sessions \(target)"
+        case let .poolWeight(weight): "weight \(target) \(weight) (nutcracker config)"
         }
     }
 }

@@ -80,6 +80,8 @@ public struct Endpoint: Sendable, Equatable, Identifiable {
     public var commandAliases: [String: String]
     /// twemproxy only: the nutcracker YAML, for `server_retry_timeout` and `auto_eject_hosts`.
     public var nutcrackerConfigPath: String?
+    /// twemproxy only: the command that makes a rewritten nutcracker config live (`systemctl restart nutcracker`).
+    public var applyCommand: String?
     /// Balancers only: the pair (or set) this balancer runs in. An action on the group lands on every member.
     public var group: String?
 

@@ -104,7 +104,7 @@ public enum FleetFile {
         let what = "an entry of \(section)"
         let entries = try reader.entries(
             reader.mapping(node, what),
-            allowed: ["name", "kind", "address", "pool", "auth", "commands", "nutcracker_config", "group"], in: what)
+            allowed: ["name", "kind", "address", "pool", "auth", "commands", "nutcracker_config", "group", "apply_command"], in: what)
         guard let nameEntry = entries["name"] else { throw reader.error(at: node, "\(what) needs a name") }
         let name = try reader.string(nameEntry.value, "name")
         guard let kindEntry = entries["kind"] else { throw reader.error(at: node, "'\(name)' needs a kind (\(kindList(kinds)))") }
@@ -134,6 +134,10 @@ public enum FleetFile {
                 throw reader.error(at: config.key, "'\(name)': nutcracker_config applies to twemproxy balancers only")
             }
             endpoint.nutcrackerConfigPath = try reader.string(config.value, "nutcracker_config")
+        }
+        if let apply = entries["apply_command"] {
+            guard kind == .twemproxy else { throw reader.error(at: apply.key, "'\(name)': apply_command applies to twemproxy balancers only") }
+            endpoint.applyCommand = try reader.string(apply.value, "apply_command")
         }
         if let group = entries["group"] {
             guard kind == .haproxy else { throw reader.error(at: group.key, "'\(name)': group applies to HAProxy balancers only") }

@@ -100,22 +100,40 @@ public struct ActionRunner: Sendable {
     /// line before the first command, a `finished` line after). When the audit log cannot be written, nothing is
     /// sent: an action that cannot be proved afterwards is not taken.
     public func execute(_ preview: ActionPreview) async -> ActionReport {
-        let started = ContinuousClock.now, startedAt = Date(), id = UUID().uuidString
+        if let change = preview.configChange {
+            let planned = MemberOutcome(
+                endpoint: change.balancer, address: change.statsAddress, sent: [], before: nil, expected: nil, after: nil, result: .notApplied,
+                detail: "planned: \(change.edit.path):\(change.edit.lineNumber) '\(change.edit.oldLine.trimmingLeadingSpaces)' → "
+                    + "'\(change.edit.newLine.trimmingLeadingSpaces)', then \(change.applyCommand)")
+            return await audited(preview, planned: [planned]) { [await applyConfigChange(change)] }
+        }
         let planned = preview.members.map { outcome(of: $0, result: .notApplied, detail: "planned: \($0.commands.map(\.line).joined(separator: "; "))") }
+        return await audited(preview, planned: planned) {
+            await withTaskGroup(of: (Int, MemberOutcome).self) { tasks in
+                for (index, plan) in preview.members.enumerated() { tasks.addTask { (index, await execute(plan)) } }
+                var outcomes: [(Int, MemberOutcome)] = []
+                for await outcome in tasks { outcomes.append(outcome) }
+                return outcomes.sorted { $0.0 < $1.0 }.map(\.1)
+            }
+        }
+    }
+
+    /// Writes the `started` line, runs `body`, writes the `finished` line; nothing runs without the first.
+    private func audited(_ preview: ActionPreview, planned: [MemberOutcome], body: () async -> [MemberOutcome]) async -> ActionReport {
+        let started = ContinuousClock.now, startedAt = Date(), id = UUID().uuidString
         do {
             try audit.append(AuditRecord(
                 id: id, phase: .started, time: startedAt, operator: operatorIdentity, host: host, version: version, action: preview.action,
                 endpoints: planned, result: nil, durationMs: nil, warnings: preview.allWarnings))
         } catch {
-            let members = preview.members.map { outcome(of: $0, result: .notApplied, detail: "\(error); nothing was sent") }
+            let members = planned.map { member in
+                var member = member
+                member.detail = "\(error); nothing was sent"
+                return member
+            }
             return ActionReport(action: preview.action, members: members, result: .notApplied, startedAt: startedAt, duration: .zero)
         }
-        let members = await withTaskGroup(of: (Int, MemberOutcome).self) { tasks in
-            for (index, plan) in preview.members.enumerated() { tasks.addTask { (index, await execute(plan)) } }
-            var outcomes: [(Int, MemberOutcome)] = []
-            for await outcome in tasks { outcomes.append(outcome) }
-            return outcomes.sorted { $0.0 < $1.0 }.map(\.1)
-        }
+        let members = await body()
         let report = ActionReport(
             action: preview.action, members: members, result: ActionReport.combine(members.map(\.result)), startedAt: startedAt,
             duration: ContinuousClock.now - started)

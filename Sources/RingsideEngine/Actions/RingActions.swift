@@ -38,10 +38,13 @@ extension ActionRunner {
         guard let declaration = declarations.first(where: { $0.name == name }) else {
             throw ActionError("no ring named '\(name)' (rings: \(declarations.map(\.name).joined(separator: ", ")))")
         }
+        if case let .twemproxyPool(path, pool) = declaration.source {
+            return try planPoolVirtualNodes(declaration, path: path, pool: pool, node: node, change: change)
+        }
         guard case let .haproxyBackend(address, backend, _) = declaration.source else {
             throw ActionError(
-                "ring '\(name)' is \(declaration.origin): virtual-node changes are built for HAProxy backends so far "
-                    + "(twemproxy pools and client-side rings: plan them with 'ringside ring plan \(name) --vnodes \(node)=…')")
+                "ring '\(name)' is \(declaration.origin): virtual-node changes are built for HAProxy backends and twemproxy pools so far "
+                    + "(client-side rings: plan them with 'ringside ring plan \(name) --vnodes \(node)=…')")
         }
         let ring: HashRing
         do {
@@ -69,6 +72,53 @@ extension ActionRunner {
         let scope = balancer?.group ?? balancer?.name ?? address.description
         let action = OperatorAction(target: ServerTarget(scope: scope, backend: backend, server: node), verb: .weight(.absolute(weight)))
         return RingActionPlan(plan: RingPlanReport(plan), preview: try await preview(action))
+    }
+}
+
+extension ActionRunner {
+    /// On a twemproxy pool a node's points follow its weight in the nutcracker config: the change rewrites that one
+    /// server line, then runs the balancer's `apply_command`, then reads its stats port until the pool serves.
+    func planPoolVirtualNodes(
+        _ declaration: RingDeclaration, path: String, pool: String, node: String, change: VirtualNodeChange
+    ) throws(ActionError) -> RingActionPlan {
+        let ring: HashRing
+        let text: String
+        do {
+            ring = try HashRing(try RingCatalog.twemproxyPool(declaration.name, path: path, pool: pool))
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ActionError("\(error)")
+        }
+        guard let current = ring.nodes.first(where: { $0.name == node }) else {
+            throw ActionError("ring '\(declaration.name)' has no node '\(node)' (nodes: \(ring.nodes.map(\.name).joined(separator: ", ")))")
+        }
+        let delta = switch change {
+        case let .delta(delta): delta
+        case let .exactly(points): points - current.points
+        }
+        let plan: RingPlan
+        do {
+            plan = try RingPlan(ring, changes: [.virtualNodes(node: node, delta: delta)])
+        } catch {
+            throw ActionError("\(error)")
+        }
+        guard let weight = plan.after.definition.members.first(where: { $0.name == node })?.weight else { throw ActionError("the plan lost node '\(node)'") }
+        guard let balancer = fleet.endpoints.first(where: { $0.kind == .twemproxy && ($0.name == declaration.balancer || $0.nutcrackerConfigPath == path) }) else {
+            throw ActionError("no twemproxy balancer of the fleet reads \(path)")
+        }
+        guard let applyCommand = balancer.applyCommand else {
+            throw ActionError(
+                "give the twemproxy balancer '\(balancer.name)' an apply_command in the fleet file: the command that makes a new nutcracker "
+                    + "config live (for example: systemctl restart nutcracker)")
+        }
+        let action = OperatorAction(target: ServerTarget(scope: balancer.name, backend: pool, server: node), verb: .poolWeight(weight))
+        let edit = try NutcrackerEdit.settingWeight(in: text, path: path, pool: pool, server: node, to: weight)
+        let configChange = edit.oldWeight == weight
+            ? nil : ConfigChangePlan(balancer: balancer.name, statsAddress: balancer.address.description, edit: edit, applyCommand: applyCommand)
+        let warnings = configChange == nil ? [] : ["'\(applyCommand)' runs on this host; a nutcracker restart drops its client connections"]
+        // Already at that weight: one member with nothing to send, which reads as "already in effect".
+        let members = configChange == nil ? [MemberPlan(endpoint: balancer.name, address: balancer.address.description)] : []
+        return RingActionPlan(plan: RingPlanReport(plan), preview: ActionPreview(action: action, members: members, warnings: warnings, configChange: configChange))
     }
 }
 

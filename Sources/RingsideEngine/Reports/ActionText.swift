@@ -4,6 +4,16 @@ import RingsideCore
 /// Actions as the command line prints them: the preview before, the outcome after.
 public enum ActionText {
     public static func preview(_ preview: ActionPreview) -> String {
+        if let change = preview.configChange {
+            let edit = change.edit
+            var text = "\(preview.action.summary) on \(change.balancer) (\(change.statsAddress))\n"
+            text += "    now     \(edit.path):\(edit.lineNumber): \(edit.oldLine.trimmingLeadingSpaces)\n"
+            text += "    write   \(edit.newLine.trimmingLeadingSpaces)   (a timestamped backup first)\n"
+            text += "    run     \(change.applyCommand)\n"
+            text += "    expect  pool \(edit.pool) served again, \(edit.server) weight \(edit.oldWeight) → \(edit.newWeight)\n"
+            for warning in preview.allWarnings { text += "  warning: \(warning)\n" }
+            return text
+        }
         let count = preview.members.count
         var text = "\(preview.action.summary) on \(count) balancer\(count == 1 ? "" : "s")\n"
         for member in preview.members {

@@ -38,7 +38,9 @@ struct ActionRunnerTests {
 
     func action(_ target: String, _ verb: OperatorAction.Verb) throws -> OperatorAction { OperatorAction(target: try .parse(target), verb: verb) }
 
-    @Test func eachActionIsReadBackThroughShowServersState() async throws {
+    @Test func eachActionIsReadBackThroughShowServersState() async throws { try await heavyTest { try await eachActionIsReadBackThroughShowServersStateBody() } }
+
+    func eachActionIsReadBackThroughShowServersStateBody() async throws {
         let haproxy = try Daemons.haproxy(backends: Self.backends())
         let runner = runner([("edge", haproxy.port, nil)])
         typealias Check = @Sendable (HAProxyRuntimeState) -> Bool
@@ -62,7 +64,9 @@ struct ActionRunnerTests {
         #expect(try await state(haproxy.port, "app-1")?.forcedState == .ready, "only the target changed")
     }
 
-    @Test func anActionAlreadyInEffectSendsNothingAndSaysSo() async throws {
+    @Test func anActionAlreadyInEffectSendsNothingAndSaysSo() async throws { try await heavyTest { try await anActionAlreadyInEffectSendsNothingAndSaysSoBody() } }
+
+    func anActionAlreadyInEffectSendsNothingAndSaysSoBody() async throws {
         let haproxy = try Daemons.haproxy(backends: Self.backends())
         let runner = runner([("edge", haproxy.port, nil)])
         let preview = try await runner.preview(action("edge/be_app/app-1", .state(.ready)))
@@ -72,7 +76,9 @@ struct ActionRunnerTests {
         #expect(report.members[0].detail.contains("nothing was sent"))
     }
 
-    @Test func whatHAProxyRefusesReachesTheOperatorInItsWords() async throws {
+    @Test func whatHAProxyRefusesReachesTheOperatorInItsWords() async throws { try await heavyTest { try await whatHAProxyRefusesReachesTheOperatorInItsWordsBody() } }
+
+    func whatHAProxyRefusesReachesTheOperatorInItsWordsBody() async throws {
         let haproxy = try Daemons.haproxy(backends: Self.backends(balance: "static-rr"))
         let runner = runner([("edge", haproxy.port, nil)])
         let preview = try await runner.preview(action("edge/be_app/app-1", .weight(.absolute(5))))
@@ -89,7 +95,9 @@ struct ActionRunnerTests {
         #expect(wrong.members[0].detail.contains("no backend 'be_nope' (backends: be_app)"), "\(wrong.members[0].detail)")
     }
 
-    @Test func anOperatorLevelSocketIsToldApartBeforeAnythingIsSent() async throws {
+    @Test func anOperatorLevelSocketIsToldApartBeforeAnythingIsSent() async throws { try await heavyTest { try await anOperatorLevelSocketIsToldApartBeforeAnythingIsSentBody() } }
+
+    func anOperatorLevelSocketIsToldApartBeforeAnythingIsSentBody() async throws {
         let haproxy = try Daemons.haproxy(backends: Self.backends(), apiLevel: "operator")
         let runner = runner([("edge", haproxy.port, nil)])
         let report = await runner.execute(try await runner.preview(action("edge/be_app/app-1", .state(.drain))))
@@ -97,7 +105,9 @@ struct ActionRunnerTests {
         #expect(report.members[0].detail.contains("operator level") && report.members[0].detail.contains("Permission denied"), "\(report.members[0].detail)")
     }
 
-    @Test func aGroupActionLandsOnEveryMemberAndAStoppedOneMakesItPartial() async throws {
+    @Test func aGroupActionLandsOnEveryMemberAndAStoppedOneMakesItPartial() async throws { try await heavyTest { try await aGroupActionLandsOnEveryMemberAndAStoppedOneMakesItPartialBody() } }
+
+    func aGroupActionLandsOnEveryMemberAndAStoppedOneMakesItPartialBody() async throws {
         let a = try Daemons.haproxy(backends: Self.backends()), b = try Daemons.haproxy(backends: Self.backends())
         let runner = runner([("edge-a", a.port, "edge"), ("edge-b", b.port, "edge")])
         let both = await runner.execute(try await runner.preview(action("edge/be_app/app-3", .state(.drain))))
@@ -113,7 +123,9 @@ struct ActionRunnerTests {
         #expect(try await state(a.port, "app-3")?.forcedState == .ready)
     }
 
-    @Test func theGateRefusesInReadOnlyAndTheServerIsUntouched() async throws {
+    @Test func theGateRefusesInReadOnlyAndTheServerIsUntouched() async throws { try await heavyTest { try await theGateRefusesInReadOnlyAndTheServerIsUntouchedBody() } }
+
+    func theGateRefusesInReadOnlyAndTheServerIsUntouchedBody() async throws {
         let haproxy = try Daemons.haproxy(backends: Self.backends())
         let runner = runner([("edge", haproxy.port, nil)], gate: WriteGate(readOnlyBecause: "--read-only"))
         let report = await runner.execute(try await runner.preview(action("edge/be_app/app-1", .state(.maint))))
@@ -121,7 +133,9 @@ struct ActionRunnerTests {
         #expect(try await state(haproxy.port, "app-1")?.forcedState == .ready)
     }
 
-    @Test func theAuditLogHasAStartedAndAFinishedLineFieldByField() async throws {
+    @Test func theAuditLogHasAStartedAndAFinishedLineFieldByField() async throws { try await heavyTest { try await theAuditLogHasAStartedAndAFinishedLineFieldByFieldBody() } }
+
+    func theAuditLogHasAStartedAndAFinishedLineFieldByFieldBody() async throws {
         let haproxy = try Daemons.haproxy(backends: Self.backends())
         let runner = runner([("edge", haproxy.port, nil)])
         let report = await runner.execute(try await runner.preview(action("edge/be_app/app-2", .weight(.absolute(4)))))

@@ -1,0 +1,110 @@
+import Foundation
+import RingsideCore
+import RingsideWire
+import Subprocess
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension ActionRunner {
+    /// Rewrites the nutcracker config (one server line; a timestamped backup first; the new file written beside it,
+    /// fsynced and renamed over it, so a reader never sees half a file), runs the balancer's apply command, and
+    /// reads its stats port until the pool serves again. Both the write and the command ask the gate first.
+    func applyConfigChange(_ change: ConfigChangePlan) async -> MemberOutcome {
+        let edit = change.edit
+        var sent: [SentCommand] = []
+        func outcome(_ result: ActionResult, _ detail: String) -> MemberOutcome {
+            MemberOutcome(endpoint: change.balancer, address: change.statsAddress, sent: sent, before: nil, expected: nil, after: nil, result: result, detail: detail)
+        }
+        let rewrite = "rewrite \(edit.path):\(edit.lineNumber) '\(edit.oldLine.trimmingLeadingSpaces)' → '\(edit.newLine.trimmingLeadingSpaces)'"
+        do throws(ReadOnlyRefusal) {
+            try gate.permit(rewrite)
+        } catch {
+            return outcome(.refused, error.description)
+        }
+        // The file must still be what the preview read: someone else's edit in between is not overwritten.
+        guard let current = try? String(contentsOfFile: edit.path, encoding: .utf8),
+              let fresh = try? NutcrackerEdit.settingWeight(in: current, path: edit.path, pool: edit.pool, server: edit.server, to: edit.newWeight),
+              fresh.oldLine == edit.oldLine, fresh.lineNumber == edit.lineNumber
+        else { return outcome(.notApplied, "\(edit.path) changed since the preview; nothing was written") }
+        let backup: String
+        do {
+            backup = try Self.replaceAtomically(edit.path, with: fresh.text)
+        } catch {
+            return outcome(.notApplied, "\(error); the config is unchanged")
+        }
+        sent.append(SentCommand(command: "\(rewrite) (backup \(backup))", reply: "", failure: nil, sentAt: Date()))
+        do throws(ReadOnlyRefusal) {
+            try gate.permit(change.applyCommand)
+        } catch {
+            return outcome(.refused, error.description)
+        }
+        let ranAt = Date()
+        do {
+            let result = try await Subprocess.run(
+                .path("/bin/sh"), arguments: ["-c", change.applyCommand], output: .string(limit: 65_536), error: .string(limit: 65_536))
+            let words = (result.standardOutput + result.standardError).trimmingCharacters(in: .whitespacesAndNewlines)
+            let status = "\(result.terminationStatus)"
+            sent.append(SentCommand(command: "/bin/sh -c \(change.applyCommand)", reply: "\(status)\(words.isEmpty ? "" : ": \(words)")", failure: nil, sentAt: ranAt))
+            guard result.terminationStatus.isSuccess else {
+                return outcome(.notApplied, "the config is rewritten (backup \(backup)) but the apply command ended \(status): \(words.isEmpty ? "no output" : words); restore with: cp \(backup) \(edit.path)")
+            }
+        } catch {
+            sent.append(SentCommand(command: "/bin/sh -c \(change.applyCommand)", reply: nil, failure: "\(error)", sentAt: ranAt))
+            return outcome(.notApplied, "the config is rewritten (backup \(backup)) but the apply command did not run: \(error)")
+        }
+        return await verifyPoolServes(change, outcome: outcome)
+    }
+
+    /// Reads the stats port until it answers with the pool and the server, and the config on disk has the weight.
+    private func verifyPoolServes(_ change: ConfigChangePlan, outcome: (ActionResult, String) -> MemberOutcome) async -> MemberOutcome {
+        let parts = change.statsAddress.split(separator: ":")
+        let deadline = ContinuousClock.now + verifyTimeout
+        var last = "the stats port did not answer"
+        while ContinuousClock.now < deadline {
+            let client = TwemproxyClient(host: String(parts.dropLast().joined(separator: ":")), port: Int(parts.last ?? "") ?? 0, limits: limits, on: group.next())
+            do {
+                let stats = try await client.poll().get()
+                if let pool = stats.pools.first(where: { $0.name == change.edit.pool }), pool.servers.contains(where: { $0.name == change.edit.server }) {
+                    let onDisk = try? String(contentsOfFile: change.edit.path, encoding: .utf8)
+                    let weight = onDisk.flatMap { text in
+                        try? NutcrackerEdit.settingWeight(in: text, path: change.edit.path, pool: change.edit.pool, server: change.edit.server, to: 1).oldWeight
+                    }
+                    guard weight == change.edit.newWeight else { return outcome(.notApplied, "the pool serves, but the config on disk has weight \(weight.map(String.init) ?? "?")") }
+                    return outcome(.applied, "pool \(change.edit.pool) serves again (uptime \(stats.uptimeSeconds) s), \(change.edit.server) weight \(change.edit.oldWeight) → \(change.edit.newWeight)")
+                }
+                last = "the stats port answers without pool \(change.edit.pool)/\(change.edit.server)"
+            } catch {
+                last = "the stats port: \(error)"
+            }
+            try? await Task.sleep(for: verifyEvery)
+        }
+        return outcome(.notApplied, "rewritten and applied, but after \(DurationText.format(verifyTimeout)) \(last)")
+    }
+
+    struct FileError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Copies `path` to a timestamped backup beside it, then writes `text` to a temporary file in the same
+    /// directory (same permissions), fsyncs it and renames it over `path`. Returns the backup's path.
+    static func replaceAtomically(_ path: String, with text: String) throws -> String {
+        let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
+        let backup = "\(path).ringside-\(stamp).bak"
+        try FileManager.default.copyItem(atPath: path, toPath: backup)
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        let temporary = "\(path).ringside-\(UUID().uuidString.prefix(8)).tmp"
+        let mode = (attributes[.posixPermissions] as? NSNumber)?.uint16Value ?? 0o644
+        let file = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode_t(mode))
+        guard file >= 0 else { throw FileError(description: "cannot write \(temporary): \(String(cString: strerror(errno)))") }
+        let data = Array(text.utf8)
+        let written = data.withUnsafeBytes { write(file, $0.baseAddress, $0.count) }
+        let synced = fsync(file) == 0
+        close(file)
+        guard written == data.count, synced, rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw FileError(description: "cannot replace \(path): \(String(cString: strerror(errno)))")
+        }
+        return backup
+    }
+}
