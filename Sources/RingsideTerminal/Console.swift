@@ -52,6 +52,7 @@ public protocol ConsoleActions: Sendable {
     func preview(_ action: OperatorAction) async throws(ActionError) -> ActionPreview
     func execute(_ preview: ActionPreview) async -> ActionReport
     func cancel(_ preview: ActionPreview) -> (ActionReport, auditProblem: String?)
+    func planVirtualNodes(ring: String, node: String, change: VirtualNodeChange) async throws(ActionError) -> RingActionPlan
 }
 
 extension ActionRunner: ConsoleActions {}
@@ -111,10 +112,10 @@ public enum Console {
             for mail in mailbox.take() {
                 switch mail {
                 case let .message(text): state.message = text
-                case let .preview(preview):
-                    if case .reading(preview.action)? = state.dialog?.phase { state.dialog = ActionDialog(phase: .previewing(preview)) }
+                case let .preview(preview, plan):
+                    if state.dialog?.isWaiting == true { state.dialog = ActionDialog(phase: .previewing(preview), ringPlan: plan) }
                 case let .previewFailed(action, reason):
-                    if case .reading(action)? = state.dialog?.phase { state.dialog = ActionDialog(phase: .failed(action, reason)) }
+                    if state.dialog?.isWaiting == true { state.dialog = ActionDialog(phase: .failed(action, reason)) }
                 case let .report(report):
                     actionReports.append(report)
                     if actionReports.count > 200 { actionReports.removeFirst() }
@@ -194,6 +195,21 @@ public enum Console {
             case .promptWeight:
                 if let target = ServerRow.target(of: state.selectedRow, in: engine.fleet) { state.commandLine = "weight \(target) " }
             case let .preview(action): preview(action, options: options, state: &state, mailbox: mailbox)
+            case let .planVirtualNodes(ring, node, change):
+                guard let actions = options.actions else {
+                    state.dialog = nil
+                    state.message = "this console cannot act: it has no fleet with balancers to send to"
+                    break
+                }
+                let placeholder = OperatorAction(target: ServerTarget(scope: ring, backend: "", server: node), verb: .weight(.initial))
+                Task.detached {
+                    do throws(ActionError) {
+                        let planned = try await actions.planVirtualNodes(ring: ring, node: node, change: change)
+                        mailbox.put(.preview(planned.preview, RingText.render(planned.plan)))
+                    } catch {
+                        mailbox.put(.previewFailed(placeholder, error.description))
+                    }
+                }
             case let .apply(preview):
                 guard let actions = options.actions else { break }
                 state.actionInProgress = "applying \(preview.action.summary) on \(preview.members.count) balancer\(preview.members.count == 1 ? "" : "s")…"
@@ -217,7 +233,7 @@ public enum Console {
         }
         Task.detached {
             do throws(ActionError) {
-                mailbox.put(.preview(try await actions.preview(action)))
+                mailbox.put(.preview(try await actions.preview(action), nil))
             } catch {
                 mailbox.put(.previewFailed(action, error.description))
             }
@@ -293,7 +309,8 @@ struct PlanCache {
 private final class Mailbox: Sendable {
     enum Mail: Sendable {
         case message(String)
-        case preview(ActionPreview)
+        /// A preview, with the ring plan's text for a ring change.
+        case preview(ActionPreview, String?)
         case previewFailed(OperatorAction, String)
         case report(ActionReport)
     }

@@ -64,6 +64,11 @@ final class RecordingActions: ConsoleActions {
         return ActionReport(action: preview.action, members: [], result: .applied, startedAt: Date(), duration: .milliseconds(3))
     }
 
+    func planVirtualNodes(ring: String, node: String, change: VirtualNodeChange) async throws(ActionError) -> RingActionPlan {
+        calls.withLock { $0.append("plan \(ring) \(node)") }
+        throw ActionError("no ring named '\(ring)'")
+    }
+
     func cancel(_ preview: ActionPreview) -> (ActionReport, auditProblem: String?) {
         calls.withLock { $0.append("cancel \(preview.action.summary)") }
         return (ActionReport(action: preview.action, members: [], result: .cancelled, startedAt: Date(), duration: .zero), nil)
@@ -129,6 +134,19 @@ func runOnItsOwnThread(_ body: @escaping @Sendable () -> Int32?) async -> Int32?
         _ = await runOnItsOwnThread { [options] in Console.run(engine: ScriptedSource([FleetFixture.snapshot]), options: options, terminal: terminal) }
         #expect(terminal.unfinishedSteps == 0, "\(terminal.frames.last?.text ?? "")")
         #expect(actions.calls.withLock { $0 } == ["preview weight edge/be_app/app-3 +1", "cancel weight edge/be_app/app-3 +1"])
+    }
+
+    @Test func vnodesIsPlannedOnItsRingAndItsErrorsAreShown() async {
+        var steps: [StepTerminal.Step] = [Self.always(.character(":"))] + "vnodes app s2 32".map { Self.always(.character($0)) } + [Self.always(.enter)]
+        steps += [Self.when("give +N or -N", .character(":"))] + "vnodes app s2 +32".map { Self.always(.character($0)) }
+        steps += [Self.always(.enter), Self.when("no ring named 'app'", .escape), Self.always(.character("q"))]
+        let terminal = StepTerminal(steps)
+        let actions = RecordingActions()
+        var options = ConsoleOptions()
+        options.actions = actions
+        _ = await runOnItsOwnThread { [options] in Console.run(engine: ScriptedSource([FleetFixture.snapshot]), options: options, terminal: terminal) }
+        #expect(terminal.unfinishedSteps == 0, "\(terminal.frames.last?.text ?? "")")
+        #expect(actions.calls.withLock { $0 } == ["plan app s2"])
     }
 
     @Test func everyScreenHasKeysOfItsOwnThatNoGlobalKeyShadows() {

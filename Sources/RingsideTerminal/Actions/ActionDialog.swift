@@ -6,19 +6,32 @@ public struct ActionDialog: Sendable, Equatable {
     public enum Phase: Sendable, Equatable {
         /// The balancers are being read for the preview.
         case reading(OperatorAction)
+        /// A ring change is being planned (its action is known once the ring is read): the title says what.
+        case planning(String)
         case previewing(ActionPreview)
         /// The preview could not be made; the words say why.
         case failed(OperatorAction, String)
     }
 
     public var phase: Phase
+    /// The ring plan of a ring change (`ringside ring plan`'s text), shown above the preview.
+    public var ringPlan: String?
     /// Apply is chosen; the default is Cancel, so Enter alone never changes a server.
     public var applyChosen = false
     /// What was typed to confirm a group action.
     public var typed = ""
 
-    public init(phase: Phase) {
+    public init(phase: Phase, ringPlan: String? = nil) {
         self.phase = phase
+        self.ringPlan = ringPlan
+    }
+
+    /// Still waiting for its preview.
+    public var isWaiting: Bool {
+        switch phase {
+        case .reading, .planning: true
+        case .previewing, .failed: false
+        }
     }
 
     /// The name to type before Apply takes: the group's, when the action lands on more than one balancer.

@@ -1,4 +1,5 @@
 import RingsideCore
+import RingsideEngine
 
 /// One `:` command: the single table drives the dispatcher and the help screen, as the keymap does for keys.
 public struct ConsoleCommand: Sendable {
@@ -41,6 +42,16 @@ public enum CommandTable {
         serverAction("drain", "drain an HAProxy server (a group: every member)") { (_: String) throws(ActionError) in .state(.drain) },
         serverAction("ready", "put an HAProxy server back into load balancing") { (_: String) throws(ActionError) in .state(.ready) },
         serverAction("maint", "maintenance for an HAProxy server") { (_: String) throws(ActionError) in .state(.maint) },
+        ConsoleCommand(names: ["vnodes"], arguments: "RING NODE +N|-N|=N", description: "virtual nodes on a ring, with its plan") { state, _, rest in
+            let words = rest.split(separator: " ").map(String.init)
+            do throws(ActionError) {
+                guard words.count == 3 else { throw ActionError("usage: :vnodes RING NODE +N|-N|=N") }
+                return state.requestVirtualNodes(ring: words[0], node: words[1], change: try VirtualNodeChange.parse(words[2]))
+            } catch {
+                state.message = error.description
+                return .none
+            }
+        },
         serverAction("weight", "set a weight: N, N%, +N, -N or initial", arguments: "TARGET WEIGHT") { (weight: String) throws(ActionError) in .weight(try WeightRequest.parse(weight)) },
     ]
 

@@ -12,12 +12,16 @@ enum ActionDialogView {
         case let .reading(action):
             title = action.summary
             body = [("reading its balancers for the preview…", .dim)]
+        case let .planning(what):
+            title = what
+            body = [("reading the ring for the plan…", .dim)]
         case let .failed(action, reason):
             title = action.summary
             body = [(reason, .critical), ("", .body), ("Esc closes", .dim)]
         case let .previewing(preview):
             title = preview.action.summary
-            body = ActionText.preview(preview).split(separator: "\n").dropFirst().map { line in
+            body = (dialog.ringPlan ?? "").split(separator: "\n").prefix(8).map { (String($0), Slot.dim) }
+            body += ActionText.preview(preview).split(separator: "\n").dropFirst().map { line in
                 (String(line), line.contains("warning:") ? .warn : line.contains("cannot") ? .critical : .body)
             }
             body.append(("", .body))

@@ -100,6 +100,8 @@ public struct ConsoleState: Sendable, Equatable {
         case drainNodeOffRing(String)
         /// Apply the ring screen's staged change.
         case applyStaged
+        /// Plan a virtual-node change on a ring, then preview its action.
+        case planVirtualNodes(ring: String, node: String, change: VirtualNodeChange)
         /// Read the action's balancers for its preview (the dialog shows "reading…" meanwhile).
         case preview(OperatorAction)
         case apply(ActionPreview)
@@ -114,6 +116,16 @@ public struct ConsoleState: Sendable, Equatable {
         }
         dialog = ActionDialog(phase: .reading(action))
         return .preview(action)
+    }
+
+    /// Opens the dialog for a virtual-node change, which is planned on its ring first.
+    mutating func requestVirtualNodes(ring: String, node: String, change: VirtualNodeChange) -> Effect {
+        if let readOnlyBecause {
+            message = "read-only (\(readOnlyBecause)): virtual-node changes on \(ring) are refused; nothing is sent"
+            return .none
+        }
+        dialog = ActionDialog(phase: .planning("vnodes \(ring) \(node)"))
+        return .planVirtualNodes(ring: ring, node: node, change: change)
     }
 
     /// An action key on the balancers screen: on the selected server, through the same dialog.
