@@ -53,6 +53,9 @@ public protocol ConsoleActions: Sendable {
     func execute(_ preview: ActionPreview) async -> ActionReport
     func cancel(_ preview: ActionPreview) -> (ActionReport, auditProblem: String?)
     func planVirtualNodes(ring: String, node: String, change: VirtualNodeChange) async throws(ActionError) -> RingActionPlan
+    func drainThenMaint(
+        _ target: ServerTarget, timeout: Duration, shutdownSessions: Bool, every interval: Duration, progress: @Sendable ([DrainCount]) -> Void
+    ) async throws(ActionError) -> [ActionReport]
 }
 
 extension ActionRunner: ConsoleActions {}
@@ -112,8 +115,13 @@ public enum Console {
             for mail in mailbox.take() {
                 switch mail {
                 case let .message(text): state.message = text
+                case let .progress(text): state.actionInProgress = text
                 case let .preview(preview, plan):
-                    if state.dialog?.isWaiting == true { state.dialog = ActionDialog(phase: .previewing(preview), ringPlan: plan) }
+                    if let waiting = state.dialog, waiting.isWaiting {
+                        var shown = ActionDialog(phase: .previewing(preview), ringPlan: plan ?? waiting.ringPlan)
+                        shown.thenMaint = waiting.thenMaint
+                        state.dialog = shown
+                    }
                 case let .previewFailed(action, reason):
                     if state.dialog?.isWaiting == true { state.dialog = ActionDialog(phase: .failed(action, reason)) }
                 case let .report(report):
@@ -176,6 +184,28 @@ public enum Console {
                 guard let target = ServerRow.target(of: state.selectedRow, in: engine.fleet) else { break }
                 let effect = state.request(OperatorAction(target: target, verb: verb))
                 if case let .preview(action) = effect { preview(action, options: options, state: &state, mailbox: mailbox) }
+            case .drainThenMaintOnSelectedServer:
+                guard let target = ServerRow.target(of: state.selectedRow, in: engine.fleet) else { break }
+                if case let .preview(action) = state.request(OperatorAction(target: target, verb: .state(.drain))) {
+                    state.dialog?.thenMaint = true
+                    preview(action, options: options, state: &state, mailbox: mailbox)
+                }
+            case let .drainThenMaint(preview):
+                guard let actions = options.actions else { break }
+                let target = preview.action.target
+                state.actionInProgress = "draining \(target), then maint…"
+                Task.detached {
+                    let reports: [ActionReport]
+                    do throws(ActionError) {
+                        reports = try await actions.drainThenMaint(target, timeout: .seconds(300), shutdownSessions: false, every: .milliseconds(500)) { counts in
+                            mailbox.put(.progress("draining \(target): " + counts.map(\.text).joined(separator: " · ") + "; then maint"))
+                        }
+                    } catch {
+                        mailbox.put(.message(error.description))
+                        return
+                    }
+                    for report in reports { mailbox.put(.report(report)) }
+                }
             case let .drainNodeOffRing(node):
                 do throws(ActionError) {
                     let action = try RingChangeActions.drainOffRing(node: node, snapshot: snapshot, declarations: ringTracker.declarations)
@@ -188,7 +218,11 @@ public enum Console {
                 let declaration = rings[RingScreen.wrappedIndex(state.ringIndex, count: rings.count)].declaration
                 do throws(ActionError) {
                     let action = try RingChangeActions.action(for: change, on: declaration, fleet: engine.fleet)
-                    if case let .preview(action) = state.request(action) { preview(action, options: options, state: &state, mailbox: mailbox) }
+                    if case let .preview(action) = state.request(action) {
+                        // The dialog shows the exact plan the ring screen staged, above the action's preview.
+                        state.dialog?.ringPlan = (try? context.ringPlan?.get()).map { RingText.render(RingPlanReport($0)) }
+                        preview(action, options: options, state: &state, mailbox: mailbox)
+                    }
                 } catch {
                     state.message = error.description
                 }
@@ -309,6 +343,8 @@ struct PlanCache {
 private final class Mailbox: Sendable {
     enum Mail: Sendable {
         case message(String)
+        /// How a long action is getting on, for the status line.
+        case progress(String)
         /// A preview, with the ring plan's text for a ring change.
         case preview(ActionPreview, String?)
         case previewFailed(OperatorAction, String)

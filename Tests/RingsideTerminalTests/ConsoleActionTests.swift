@@ -69,6 +69,16 @@ final class RecordingActions: ConsoleActions {
         throw ActionError("no ring named '\(ring)'")
     }
 
+    func drainThenMaint(
+        _ target: ServerTarget, timeout: Duration, shutdownSessions: Bool, every interval: Duration, progress: @Sendable ([DrainCount]) -> Void
+    ) async throws(ActionError) -> [ActionReport] {
+        calls.withLock { $0.append("drain then maint \(target)") }
+        progress([DrainCount(endpoint: "edge", sessions: 2, queued: 0)])
+        try? await Task.sleep(for: .milliseconds(300))
+        let drain = OperatorAction(target: target, verb: .state(.drain)), maint = OperatorAction(target: target, verb: .state(.maint))
+        return [drain, maint].map { ActionReport(action: $0, members: [], result: .applied, startedAt: Date(), duration: .milliseconds(3)) }
+    }
+
     func cancel(_ preview: ActionPreview) -> (ActionReport, auditProblem: String?) {
         calls.withLock { $0.append("cancel \(preview.action.summary)") }
         return (ActionReport(action: preview.action, members: [], result: .cancelled, startedAt: Date(), duration: .zero), nil)
@@ -134,6 +144,20 @@ func runOnItsOwnThread(_ body: @escaping @Sendable () -> Int32?) async -> Int32?
         _ = await runOnItsOwnThread { [options] in Console.run(engine: ScriptedSource([FleetFixture.snapshot]), options: options, terminal: terminal) }
         #expect(terminal.unfinishedSteps == 0, "\(terminal.frames.last?.text ?? "")")
         #expect(actions.calls.withLock { $0 } == ["preview weight edge/be_app/app-3 +1", "cancel weight edge/be_app/app-3 +1"])
+    }
+
+    @Test func drainThenMaintShowsTheSessionsFallingThenBothSteps() async {
+        let terminal = StepTerminal([
+            Self.always(.character("3")), Self.when("app-1", .character("D")), Self.when("[ Cancel ]", .tab), Self.always(.enter),
+            Self.when("draining edge/be_app/app-1: edge 2 sessions, 0 queued; then maint", .character("a")),
+            Self.when("maint edge/be_app/app-1  applied", .character("q")),
+        ])
+        let actions = RecordingActions()
+        var options = ConsoleOptions()
+        options.actions = actions
+        _ = await runOnItsOwnThread { [options] in Console.run(engine: ScriptedSource([FleetFixture.snapshot]), options: options, terminal: terminal) }
+        #expect(terminal.unfinishedSteps == 0, "\(terminal.frames.last?.text ?? "")")
+        #expect(actions.calls.withLock { $0 } == ["preview drain edge/be_app/app-1", "drain then maint edge/be_app/app-1"])
     }
 
     @Test func vnodesIsPlannedOnItsRingAndItsErrorsAreShown() async {

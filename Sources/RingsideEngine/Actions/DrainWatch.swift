@@ -9,6 +9,12 @@ public struct DrainCount: Sendable, Equatable {
     public var sessions: Int?
     public var queued: Int?
 
+    public init(endpoint: String, sessions: Int?, queued: Int?) {
+        self.endpoint = endpoint
+        self.sessions = sessions
+        self.queued = queued
+    }
+
     public var isEmpty: Bool { sessions == 0 && (queued ?? 0) == 0 }
 
     public var text: String {

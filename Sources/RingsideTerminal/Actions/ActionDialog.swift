@@ -16,6 +16,8 @@ public struct ActionDialog: Sendable, Equatable {
     public var phase: Phase
     /// The ring plan of a ring change (`ringside ring plan`'s text), shown above the preview.
     public var ringPlan: String?
+    /// A drain to be followed, once the server's sessions and queue are zero, by maintenance.
+    public var thenMaint = false
     /// Apply is chosen; the default is Cancel, so Enter alone never changes a server.
     public var applyChosen = false
     /// What was typed to confirm a group action.

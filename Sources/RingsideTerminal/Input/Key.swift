@@ -17,7 +17,7 @@ public enum ConsoleAction: String, Sendable, CaseIterable {
     /// The ring screen: switch rings, stage changes for the plan preview (staging only; nothing is sent).
     case nextRing, previousRing, stageDrain, stageRemove, stageWeightUp, stageWeightDown, clearStaged
     /// The balancers screen, on the selected server: each opens a preview and a confirmation, never sends at once.
-    case drainServer, readyServer, maintServer, weightPrompt, weightUp, weightDown, weightUpTen, weightDownTen, restoreWeight
+    case drainServer, drainThenMaintServer, readyServer, maintServer, weightPrompt, weightUp, weightDown, weightUpTen, weightDownTen, restoreWeight
     case actionLogScreen
     /// The overview: take the selected cache node off its ring. The rings screen: apply the staged change.
     case drainNodeOffRing, applyStaged

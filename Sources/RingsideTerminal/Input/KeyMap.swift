@@ -64,6 +64,7 @@ public enum KeyMap {
         // Balancers: hatop's keys where it has them (F4 initial weight, F5-F8 weight -10 -1 +1 +10); every one
         // opens a preview with Cancel as the default, so no single keystroke changes a server.
         KeyBinding(keys: [.character("d")], label: "d", action: .drainServer, hint: "Drain", description: "Balancers: drain the selected server", hintPriority: 3, screen: .balancers),
+        KeyBinding(keys: [.character("D")], label: "D", action: .drainThenMaintServer, hint: "Drain→maint", description: "Balancers: drain, wait for no sessions and no queue (5 min at most), then maint", hintPriority: nil, screen: .balancers),
         KeyBinding(keys: [.character("m")], label: "m", action: .maintServer, hint: "Maint", description: "Balancers: maintenance for the selected server", hintPriority: 4, screen: .balancers),
         KeyBinding(keys: [.character("u")], label: "u", action: .readyServer, hint: "Ready", description: "Balancers: the selected server back to ready", hintPriority: 5, screen: .balancers),
         KeyBinding(keys: [.character("W")], label: "W", action: .weightPrompt, hint: "Weight", description: "Balancers: set the weight (N, N%, +N, -N, initial)", hintPriority: 6, screen: .balancers),

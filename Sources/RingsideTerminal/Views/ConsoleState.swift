@@ -105,7 +105,11 @@ public struct ConsoleState: Sendable, Equatable {
         /// Read the action's balancers for its preview (the dialog shows "reading…" meanwhile).
         case preview(OperatorAction)
         case apply(ActionPreview)
+        /// Apply a drain, wait for the sessions to end, then maintenance.
+        case drainThenMaint(ActionPreview)
         case cancel(ActionPreview)
+        /// An action key's verb on the selected server, to be followed by maintenance once it has drained.
+        case drainThenMaintOnSelectedServer
     }
 
     /// Opens the dialog for `action`, or says why not: in read-only mode nothing is even read for it.
@@ -210,6 +214,9 @@ public struct ConsoleState: Sendable, Equatable {
         case .stageDrain, .stageRemove, .stageWeightUp, .stageWeightDown, .clearStaged:
             return screen == .rings ? .stage(action) : .none
         case .drainServer: return requestOnSelected(.state(.drain), "drain")
+        case .drainThenMaintServer:
+            let effect = requestOnSelected(.state(.drain), "drain then maint")
+            return effect == .none ? .none : .drainThenMaintOnSelectedServer
         case .readyServer: return requestOnSelected(.state(.ready), "ready")
         case .maintServer: return requestOnSelected(.state(.maint), "maint")
         case .weightUp: return requestOnSelected(.weight(.step(1)), "weight +1")
@@ -305,7 +312,7 @@ public struct ConsoleState: Sendable, Equatable {
             return .cancel(preview)
         case let .apply(preview):
             dialog = nil
-            return .apply(preview)
+            return open.thenMaint ? .drainThenMaint(preview) : .apply(preview)
         }
     }
 
