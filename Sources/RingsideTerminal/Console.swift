@@ -53,6 +53,8 @@ public protocol ConsoleActions: Sendable {
     func execute(_ preview: ActionPreview) async -> ActionReport
     func cancel(_ preview: ActionPreview) -> (ActionReport, auditProblem: String?)
     func planVirtualNodes(ring: String, node: String, change: VirtualNodeChange) async throws(ActionError) -> RingActionPlan
+    func planRingChange(ring: String, change: RingChange) async throws(ActionError) -> RingActionPlan
+    func planNodeOffRing(node: String) async throws(ActionError) -> RingActionPlan
     func drainThenMaint(
         _ target: ServerTarget, timeout: Duration, shutdownSessions: Bool, every interval: Duration, progress: @Sendable ([DrainCount]) -> Void
     ) async throws(ActionError) -> [ActionReport]
@@ -207,42 +209,21 @@ public enum Console {
                     for report in reports { mailbox.put(.report(report)) }
                 }
             case let .drainNodeOffRing(node):
-                do throws(ActionError) {
-                    let action = try RingChangeActions.drainOffRing(node: node, snapshot: snapshot, declarations: ringTracker.declarations)
-                    if case let .preview(action) = state.request(action) { preview(action, options: options, state: &state, mailbox: mailbox) }
-                } catch {
-                    state.message = error.description
+                planRingAction("take \(node) off its ring", options: options, state: &state, mailbox: mailbox) { actions throws(ActionError) in
+                    try await actions.planNodeOffRing(node: node)
                 }
             case .applyStaged:
                 guard !rings.isEmpty, let change = state.staged.first else { break }
-                let declaration = rings[RingScreen.wrappedIndex(state.ringIndex, count: rings.count)].declaration
-                do throws(ActionError) {
-                    let action = try RingChangeActions.action(for: change, on: declaration, fleet: engine.fleet)
-                    if case let .preview(action) = state.request(action) {
-                        // The dialog shows the exact plan the ring screen staged, above the action's preview.
-                        state.dialog?.ringPlan = (try? context.ringPlan?.get()).map { RingText.render(RingPlanReport($0)) }
-                        preview(action, options: options, state: &state, mailbox: mailbox)
-                    }
-                } catch {
-                    state.message = error.description
+                let ring = rings[RingScreen.wrappedIndex(state.ringIndex, count: rings.count)].declaration.name
+                planRingAction("\(change) on \(ring)", options: options, state: &state, mailbox: mailbox) { actions throws(ActionError) in
+                    try await actions.planRingChange(ring: ring, change: change)
                 }
             case .promptWeight:
                 if let target = ServerRow.target(of: state.selectedRow, in: engine.fleet) { state.commandLine = "weight \(target) " }
             case let .preview(action): preview(action, options: options, state: &state, mailbox: mailbox)
             case let .planVirtualNodes(ring, node, change):
-                guard let actions = options.actions else {
-                    state.dialog = nil
-                    state.message = "this console cannot act: it has no fleet with balancers to send to"
-                    break
-                }
-                let placeholder = OperatorAction(target: ServerTarget(scope: ring, backend: "", server: node), verb: .weight(.initial))
-                Task.detached {
-                    do throws(ActionError) {
-                        let planned = try await actions.planVirtualNodes(ring: ring, node: node, change: change)
-                        mailbox.put(.preview(planned.preview, RingText.render(planned.plan)))
-                    } catch {
-                        mailbox.put(.previewFailed(placeholder, error.description))
-                    }
+                planRingAction("vnodes \(ring) \(node)", options: options, state: &state, mailbox: mailbox) { actions throws(ActionError) in
+                    try await actions.planVirtualNodes(ring: ring, node: node, change: change)
                 }
             case let .apply(preview):
                 guard let actions = options.actions else { break }
@@ -257,6 +238,28 @@ public enum Console {
             }
         }
         return terminationSignal.load(ordering: .relaxed)
+    }
+
+    /// Plans a ring change in the background (the ring is read first); the dialog shows the plan and the preview.
+    private static func planRingAction(
+        _ title: String, options: ConsoleOptions, state: inout ConsoleState, mailbox: Mailbox,
+        _ make: @escaping @Sendable (any ConsoleActions) async throws(ActionError) -> RingActionPlan
+    ) {
+        guard let actions = options.actions else {
+            state.dialog = nil
+            state.message = "this console cannot act: it has no fleet with balancers to send to"
+            return
+        }
+        if state.dialog == nil { state.dialog = ActionDialog(phase: .planning(title)) }
+        let placeholder = OperatorAction(target: ServerTarget(scope: title, backend: "", server: ""), verb: .weight(.initial))
+        Task.detached {
+            do throws(ActionError) {
+                let planned = try await make(actions)
+                mailbox.put(.preview(planned.preview, RingText.render(planned.plan)))
+            } catch {
+                mailbox.put(.previewFailed(placeholder, error.description))
+            }
+        }
     }
 
     /// Reads the action's balancers in the background; the dialog shows the preview when it comes.
@@ -290,10 +293,14 @@ enum ServerRow {
 
 /// An action's outcome in one line (the status line) and as an event.
 enum ActionOutcomeLine {
+    /// Short enough for the status line at 80 columns in the common case: the outcome, the action, and the state
+    /// it left (the action log, `a`, has every word).
     static func text(_ report: ActionReport) -> String {
         let failing = report.members.filter { !$0.result.succeeded }
-        let detail = failing.isEmpty ? report.members.first?.detail ?? "" : failing.map { "\($0.endpoint): \($0.detail)" }.joined(separator: "; ")
-        return "\(report.result.rawValue): \(report.action.summary) · \(detail) (a: action log)"
+        let detail = failing.isEmpty
+            ? report.members.first.map { $0.after?.intent ?? $0.detail } ?? ""
+            : failing.map { "\($0.endpoint): \($0.detail)" }.joined(separator: "; ")
+        return "\(report.result.rawValue): \(report.action.summary) · \(detail) · a: log"
     }
 
     static func event(_ report: ActionReport) -> FleetEvent {

@@ -79,6 +79,16 @@ final class RecordingActions: ConsoleActions {
         return [drain, maint].map { ActionReport(action: $0, members: [], result: .applied, startedAt: Date(), duration: .milliseconds(3)) }
     }
 
+    func planRingChange(ring: String, change: RingChange) async throws(ActionError) -> RingActionPlan {
+        calls.withLock { $0.append("plan \(change) on \(ring)") }
+        throw ActionError("no ring named '\(ring)'")
+    }
+
+    func planNodeOffRing(node: String) async throws(ActionError) -> RingActionPlan {
+        calls.withLock { $0.append("off ring \(node)") }
+        throw ActionError("\(node) is on no HAProxy or twemproxy ring of this fleet")
+    }
+
     func cancel(_ preview: ActionPreview) -> (ActionReport, auditProblem: String?) {
         calls.withLock { $0.append("cancel \(preview.action.summary)") }
         return (ActionReport(action: preview.action, members: [], result: .cancelled, startedAt: Date(), duration: .zero), nil)

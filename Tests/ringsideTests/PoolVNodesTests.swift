@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import RingsideCore
 import RingsideEngine
 import RingsideTestSupport
@@ -13,27 +10,10 @@ import Testing
 struct PoolVNodesTests {
     @Test func aVirtualNodeChangeRewritesTheConfigRestartsNutcrackerAndRoutesByTheNewRing() async throws {
         let caches = try (1...3).map { _ in try Daemons.memcached() }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ringside-pool-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let config = directory.appendingPathComponent("nutcracker.yml").path, pidFile = directory.appendingPathComponent("nutcracker.pid").path
-        let (listen, stats) = (freeLoopbackPort(), freeLoopbackPort())
-        let original = """
-            # the test pool; this comment must survive the rewrite
-            alpha:
-              listen: 127.0.0.1:\(listen)
-              hash: fnv1a_64
-              distribution: ketama
-              timeout: 400
-              servers:
-            \(caches.enumerated().map { "   - 127.0.0.1:\($1.port):1 mc-\($0 + 1)   # cache \($0 + 1)" }.joined(separator: "\n"))
-
-            """
-        try original.write(toFile: config, atomically: true, encoding: .utf8)
-        let start = "nutcracker -d -c \(config) -s \(stats) -a 127.0.0.1 -p \(pidFile) -o \(directory.path)/nutcracker.log -i 200"
-        let restart = "kill $(cat \(pidFile)); while kill -0 $(cat \(pidFile)) 2>/dev/null; do sleep 0.05; done; \(start)"
-        #expect(system(start) == 0)
-        defer { _ = system("kill $(cat \(pidFile)) 2>/dev/null") }
-        try await waitForPort(stats)
+        let servers = caches.enumerated().map { (name: "mc-\($0 + 1)", port: $1.port) }
+        let nutcracker = try await RestartableNutcracker(servers: servers)
+        let config = nutcracker.configPath, directory = nutcracker.directory
+        let original = try String(contentsOfFile: config, encoding: .utf8)
         let fleetFile = directory.appendingPathComponent("fleet.yaml").path
         try """
             fleet: t
@@ -41,11 +21,11 @@ struct PoolVNodesTests {
             balancers:
               - name: twem
                 kind: twemproxy
-                address: 127.0.0.1:\(stats)
+                address: 127.0.0.1:\(nutcracker.statsPort)
                 nutcracker_config: \(config)
-                apply_command: \(restart.debugDescription)
+                apply_command: \(nutcracker.restartCommand.debugDescription)
             """.write(toFile: fleetFile, atomically: true, encoding: .utf8)
-        let backends = caches.enumerated().map { (name: "mc-\($0 + 1)", host: "127.0.0.1", port: $1.port) }
+        let backends = servers.map { (name: $0.name, host: "127.0.0.1", port: $0.port) }
 
         // Read-only: nothing written, nothing run.
         let refused = try await RingsideBinary.run(["vnodes", "twem/alpha", "mc-2", "+160", "--config", fleetFile, "--yes", "--read-only"])
@@ -68,31 +48,11 @@ struct PoolVNodesTests {
         #expect(try backups.first.map { try String(contentsOfFile: directory.appendingPathComponent($0).path, encoding: .utf8) } == original)
 
         let keys = (0..<2000).map { "after:\($0)" }
-        let routed = try await RingProbe.routeThroughNutcracker(listenPort: listen, keys: keys, backends: backends)
+        let routed = try await RingProbe.routeThroughNutcracker(listenPort: nutcracker.listenPort, keys: keys, backends: backends)
         let mismatches = keys.filter { routed[$0] ?? nil != predicted.nodes[predicted.owner(ofKey: $0)!].name }
         #expect(mismatches.isEmpty, "\(mismatches.count) of \(keys.count) keys, e.g. \(mismatches.prefix(3))")
         let audit = try await RingsideBinary.run(["audit", "--config", fleetFile])
         #expect(audit.stdout.contains("weight twem/alpha/mc-2 \(weight) (nutcracker config)  applied"), "\(audit.stdout)")
         #expect(audit.stdout.contains("/bin/sh -c kill"), "the apply command is audited: \(audit.stdout)")
-    }
-
-    func waitForPort(_ port: Int) async throws {
-        let deadline = ContinuousClock.now + .seconds(5)
-        while ContinuousClock.now < deadline {
-            if Self.accepts(port) { return }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        Issue.record("nutcracker's stats port \(port) never listened")
-    }
-
-    /// A TCP connect to the port succeeds.
-    static func accepts(_ port: Int) -> Bool {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0
     }
 }

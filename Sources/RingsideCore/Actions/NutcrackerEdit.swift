@@ -11,10 +11,24 @@ public struct NutcrackerEdit: Sendable, Equatable, Codable {
     public var newLine: String
     public var oldWeight: Int
     public var newWeight: Int
+    /// The server line is taken out (twemproxy has no drain, and rejects weight 0).
+    public var removes = false
     /// The whole new config; not encoded (a nutcracker config may hold a `redis_auth` password).
     public var text: String = ""
 
-    enum CodingKeys: String, CodingKey { case path, pool, server, lineNumber, oldLine, newLine, oldWeight, newWeight }
+    enum CodingKeys: String, CodingKey { case path, pool, server, lineNumber, oldLine, newLine, oldWeight, newWeight, removes }
+
+    /// Takes `server`'s line out of `pool`: how a node leaves a twemproxy ring.
+    public static func removingServer(in text: String, path: String, pool: String, server: String) throws(ActionError) -> NutcrackerEdit {
+        var edit = try settingWeight(in: text, path: path, pool: pool, server: server, to: 1)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines.remove(at: edit.lineNumber - 1)
+        edit.text = lines.joined(separator: "\n")
+        edit.newLine = ""
+        edit.newWeight = 0
+        edit.removes = true
+        return edit
+    }
 
     /// Sets `server`'s weight in `pool` (twemproxy rejects weight 0: taking a server out is removal).
     public static func settingWeight(in text: String, path: String, pool: String, server: String, to weight: Int) throws(ActionError) -> NutcrackerEdit {

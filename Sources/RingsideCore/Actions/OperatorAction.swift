@@ -98,6 +98,8 @@ public struct OperatorAction: Sendable, Equatable, Codable {
         case shutdownSessions
         /// A twemproxy server's weight in the nutcracker config (target: twemproxy balancer / pool / server).
         case poolWeight(Int)
+        /// A twemproxy server taken out of its pool in the nutcracker config (twemproxy has no drain).
+        case poolRemove
     }
 
     public var target: ServerTarget
@@ -115,6 +117,7 @@ public struct OperatorAction: Sendable, Equatable, Codable {
         case let .weight(weight): "weight \(target) \(weight.text)"
         case .shutdownSessions: "shutdown sessions \(target)"
         case let .poolWeight(weight): "weight \(target) \(weight) (nutcracker config)"
+        case .poolRemove: "remove \(target) (nutcracker config)"
         }
     }
 }

@@ -16,7 +16,9 @@ extension ActionRunner {
         func outcome(_ result: ActionResult, _ detail: String) -> MemberOutcome {
             MemberOutcome(endpoint: change.balancer, address: change.statsAddress, sent: sent, before: nil, expected: nil, after: nil, result: result, detail: detail)
         }
-        let rewrite = "rewrite \(edit.path):\(edit.lineNumber) '\(edit.oldLine.trimmingLeadingSpaces)' → '\(edit.newLine.trimmingLeadingSpaces)'"
+        let rewrite = edit.removes
+            ? "rewrite \(edit.path): remove line \(edit.lineNumber) '\(edit.oldLine.trimmingLeadingSpaces)'"
+            : "rewrite \(edit.path):\(edit.lineNumber) '\(edit.oldLine.trimmingLeadingSpaces)' → '\(edit.newLine.trimmingLeadingSpaces)'"
         do throws(ReadOnlyRefusal) {
             try gate.permit(rewrite)
         } catch {
@@ -24,7 +26,9 @@ extension ActionRunner {
         }
         // The file must still be what the preview read: someone else's edit in between is not overwritten.
         guard let current = try? String(contentsOfFile: edit.path, encoding: .utf8),
-              let fresh = try? NutcrackerEdit.settingWeight(in: current, path: edit.path, pool: edit.pool, server: edit.server, to: edit.newWeight),
+              let fresh = try? (edit.removes
+                  ? NutcrackerEdit.removingServer(in: current, path: edit.path, pool: edit.pool, server: edit.server)
+                  : NutcrackerEdit.settingWeight(in: current, path: edit.path, pool: edit.pool, server: edit.server, to: edit.newWeight)),
               fresh.oldLine == edit.oldLine, fresh.lineNumber == edit.lineNumber
         else { return outcome(.notApplied, "\(edit.path) changed since the preview; nothing was written") }
         let backup: String
@@ -65,15 +69,22 @@ extension ActionRunner {
             let client = TwemproxyClient(host: String(parts.dropLast().joined(separator: ":")), port: Int(parts.last ?? "") ?? 0, limits: limits, on: group.next())
             do {
                 let stats = try await client.poll().get()
-                if let pool = stats.pools.first(where: { $0.name == change.edit.pool }), pool.servers.contains(where: { $0.name == change.edit.server }) {
-                    let onDisk = try? String(contentsOfFile: change.edit.path, encoding: .utf8)
-                    let weight = onDisk.flatMap { text in
-                        try? NutcrackerEdit.settingWeight(in: text, path: change.edit.path, pool: change.edit.pool, server: change.edit.server, to: 1).oldWeight
+                if let pool = stats.pools.first(where: { $0.name == change.edit.pool }) {
+                    let listed = pool.servers.contains { $0.name == change.edit.server }
+                    if change.edit.removes && !listed {
+                        return outcome(.applied, "pool \(change.edit.pool) serves again (uptime \(stats.uptimeSeconds) s) without \(change.edit.server)")
                     }
-                    guard weight == change.edit.newWeight else { return outcome(.notApplied, "the pool serves, but the config on disk has weight \(weight.map(String.init) ?? "?")") }
-                    return outcome(.applied, "pool \(change.edit.pool) serves again (uptime \(stats.uptimeSeconds) s), \(change.edit.server) weight \(change.edit.oldWeight) → \(change.edit.newWeight)")
+                    if !change.edit.removes && listed {
+                        let onDisk = try? String(contentsOfFile: change.edit.path, encoding: .utf8)
+                        let weight = onDisk.flatMap { text in
+                            try? NutcrackerEdit.settingWeight(in: text, path: change.edit.path, pool: change.edit.pool, server: change.edit.server, to: 1).oldWeight
+                        }
+                        guard weight == change.edit.newWeight else { return outcome(.notApplied, "the pool serves, but the config on disk has weight \(weight.map(String.init) ?? "?")") }
+                        return outcome(.applied, "pool \(change.edit.pool) serves again (uptime \(stats.uptimeSeconds) s), \(change.edit.server) weight \(change.edit.oldWeight) → \(change.edit.newWeight)")
+                    }
                 }
-                last = "the stats port answers without pool \(change.edit.pool)/\(change.edit.server)"
+                last = change.edit.removes
+                    ? "the stats port still lists \(change.edit.pool)/\(change.edit.server)" : "the stats port answers without pool \(change.edit.pool)/\(change.edit.server)"
             } catch {
                 last = "the stats port: \(error)"
             }

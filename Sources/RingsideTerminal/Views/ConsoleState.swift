@@ -238,6 +238,7 @@ public struct ConsoleState: Sendable, Equatable {
                 message = "read-only (\(readOnlyBecause)): taking \(node) off its ring is refused; nothing is sent"
                 return .none
             }
+            dialog = ActionDialog(phase: .planning("take \(node) off its ring"))
             return .drainNodeOffRing(node)
         case .applyStaged:
             guard screen == .rings else { return .none }
@@ -249,6 +250,7 @@ public struct ConsoleState: Sendable, Equatable {
                 message = "read-only (\(readOnlyBecause)): applying \(staged[0]) is refused; nothing is sent"
                 return .none
             }
+            dialog = ActionDialog(phase: .planning("apply \(staged[0])"))
             return .applyStaged
         case .filter:
             editingFilter = true
