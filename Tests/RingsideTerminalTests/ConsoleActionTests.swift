@@ -1,7 +1,7 @@
 import Foundation
 import RingsideCore
 import RingsideEngine
-import RingsideTerminal
+@testable import RingsideTerminal
 import Synchronization
 import Testing
 
@@ -193,5 +193,27 @@ func runOnItsOwnThread(_ body: @escaping @Sendable () -> Int32?) async -> Int32?
         #expect(KeyMap.action(for: .character("d"), on: .balancers) == .drainServer)
         #expect(KeyMap.action(for: .character("d"), on: .overview) == .drainNodeOffRing)
         #expect(KeyMap.action(for: .character("d"), on: .events) == nil)
+    }
+}
+
+/// Seen at 80×24: a warning in the dialog was cut mid-word. Long lines wrap at spaces.
+@Suite struct ActionDialogLayoutTests {
+    @Test func longLinesWrapAtWordsKeepingTheirIndentation() {
+        let line = "  warning: edge: 50% of the initial weight 1 is 0 in HAProxy's integer arithmetic: the server leaves load balancing"
+        let lines = ActionDialogView.wrapped(line, width: 40)
+        #expect(lines.count > 1 && lines.allSatisfy { $0.count <= 40 }, "\(lines)")
+        #expect(lines[0].hasPrefix("  warning:") && lines[1].hasPrefix("    ") && lines.joined(separator: " ").split(separator: " ") == line.split(separator: " "))
+    }
+
+    @Test func aPreviewFitsAnEightyColumnDialogWithoutCuttingWords() {
+        var state = ConsoleState()
+        let action = OperatorAction(target: ServerTarget(scope: "edge", backend: "be_app", server: "mc-3"), verb: .weight(.percent(50)))
+        let before = ServerActionState(status: "UP", adminState: .ready, userWeight: 1, initialWeight: 1)
+        var plan = MemberPlan(endpoint: "edge", address: "127.0.0.1:49999", commands: [.setWeight(backend: "be_app", server: "mc-3", .absolute(0))], before: before)
+        plan.warnings = ["50% of the initial weight 1 is 0 in HAProxy's integer arithmetic: the server leaves load balancing"]
+        state.dialog = ActionDialog(phase: .previewing(ActionPreview(action: action, members: [plan])))
+        let frame = ConsoleView.render(FleetFixture.snapshot, state: state, context: RenderContext(glyphs: .unicode, clock: "x"), width: 80, height: 24)
+        #expect(frame.text.contains("the server leaves load balancing"), "\(frame.text)")
+        #expect(frame.text.contains("[ Cancel ]"))
     }
 }

@@ -4,6 +4,25 @@ import RingsideEngine
 /// The confirmation dialog, drawn over the screen in a box: the preview's lines, the warnings, then
 /// [ Cancel ] [ Apply ] with Cancel chosen until Tab moves to Apply.
 enum ActionDialogView {
+    /// `text` in lines of at most `width` columns, broken at spaces (a word longer than the width is cut); a
+    /// continuation keeps the first line's indentation and two more spaces.
+    static func wrapped(_ text: String, width: Int) -> [String] {
+        guard text.columns > width, width > 8 else { return [text] }
+        let indent = String(text.prefix { $0 == " " }) + "  "
+        var lines: [String] = [], line = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+            let candidate = line.isEmpty ? (lines.isEmpty ? String(text.prefix { $0 == " " }) : indent) + word : line + " " + word
+            if candidate.columns > width && !line.isEmpty {
+                lines.append(line)
+                line = indent + word
+            } else {
+                line = candidate
+            }
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines
+    }
+
     static func draw(_ canvas: inout Canvas, _ dialog: ActionDialog, glyphs: Glyphs) {
         let width = min(canvas.width - 4, 100)
         var body: [(String, Slot)] = []
@@ -34,6 +53,8 @@ enum ActionDialogView {
                 body.append(("", .body))
             }
         }
+        // Long lines (warnings in HAProxy's words, reasons) wrap at words rather than being cut.
+        body = body.flatMap { line in wrapped(line.0, width: width - 4).map { ($0, line.1) } }
         let height = min(canvas.height - 2, body.count + 4)
         let left = (canvas.width - width) / 2, top = max(1, (canvas.height - height) / 2)
         // A frame, so the dialog reads as one thing over the screen (ASCII mode turns it into + - |).
