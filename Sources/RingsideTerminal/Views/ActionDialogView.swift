@@ -64,7 +64,7 @@ enum ActionDialogView {
             canvas.put(String(glyphs.vertical) + String(repeating: " ", count: width - 2) + String(glyphs.vertical), x: left, y: y, slot: .dialog)
         }
         canvas.put("└" + rule + "┘", x: left, y: top + height - 1, slot: .dialog)
-        canvas.put(" \(title) ".fitted(to: width - 4, ellipsis: glyphs.ellipsis), x: left + 2, y: top, slot: .title)
+        canvas.put(" \(title) ".fitted(to: width - 4, ellipsis: glyphs.ellipsis), x: left + 2, y: top, slot: .dialog)
         for (row, line) in body.prefix(height - 3).enumerated() {
             canvas.put(" " + line.0, x: left + 1, y: top + 1 + row, slot: line.1 == .body ? .dialog : line.1, maxWidth: width - 3)
         }
@@ -75,7 +75,7 @@ enum ActionDialogView {
             x += canvas.put(cancel, x: x, y: y, slot: dialog.applyChosen ? .dialog : .cursor)
             x += canvas.put("  ", x: x, y: y, slot: .dialog)
             x += canvas.put(apply, x: x, y: y, slot: dialog.applyChosen ? .cursor : .dialog)
-            canvas.put("   Tab switches · Enter confirms · Esc cancels", x: x, y: y, slot: .dim, maxWidth: max(0, left + width - 1 - x))
+            canvas.put("   Tab switches · Enter confirms · Esc cancels", x: x, y: y, slot: .dialog, maxWidth: max(0, left + width - 1 - x))
         }
     }
 }
