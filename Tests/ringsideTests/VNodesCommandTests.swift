@@ -43,19 +43,38 @@ struct VNodesCommandTests {
         #expect(abs(Double(moved) / Double(keys.count) - predicted.movedFraction) < 0.05, "moved \(moved) of \(keys.count), plan \(predicted.movedFraction)")
     }
 
-    @Test func ringsThatAreNotHAProxyBackendsSayWhatToDoInstead() async throws {
+    @Test func aClientSideRingChangesInTheFleetFileWithABackupAndItsCommentsKept() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ringside-vnodes-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let fleetFile = directory.appendingPathComponent("fleet.yaml").path
-        try """
+        let original = """
             fleet: t
+            audit_log: \(directory.path)/audit.jsonl
             nodes:
               - { name: mc-1, kind: memcached, address: 127.0.0.1:1 }
             rings:
-              - { name: php, scheme: libmemcached, members: [{ node: mc-1 }] }
-            """.write(toFile: fleetFile, atomically: true, encoding: .utf8)
-        let result = try await RingsideBinary.run(["vnodes", "php", "mc-1", "+40", "--config", fleetFile, "--yes"])
-        #expect(result.status == 2 && result.stderr.contains("built for HAProxy backends and twemproxy pools so far") && result.stderr.contains("ringside ring plan php"), "\(result.stderr)")
+              - name: php          # the PHP fleet's libmemcached ring
+                scheme: libmemcached
+                members: [{ node: mc-1 }, { name: mc-9, address: 10.0.0.9:11211, weight: 2 }]
+            """
+        try original.write(toFile: fleetFile, atomically: true, encoding: .utf8)
+        let refused = try await RingsideBinary.run(["vnodes", "php", "mc-9", "=480", "--config", fleetFile, "--yes", "--read-only"])
+        #expect(refused.status == 1 && refused.stdout.contains("refused: read-only"), "\(refused.stdout) \(refused.stderr)")
+        #expect(try String(contentsOfFile: fleetFile, encoding: .utf8) == original)
+        let result = try await RingsideBinary.run(["vnodes", "php", "mc-9", "+100", "--config", fleetFile, "--yes"])
+        #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
+        #expect(result.stdout.contains("moves") && result.stdout.contains("the clients hashing on this ring must get the same weight"), "\(result.stdout)")
+        // libmemcached places points per weight unit by the total: the plan says which weight +100 points is.
+        let weight = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("weight ring/php/mc-9 ") }.flatMap { Int($0.split(separator: " ")[2]) })
+        #expect(weight > 2)
+        let rewritten = try String(contentsOfFile: fleetFile, encoding: .utf8)
+        #expect(rewritten == original.replacingOccurrences(of: "weight: 2 }", with: "weight: \(weight) }"), "\(rewritten)")
+        let second = try await RingsideBinary.run(["vnodes", "php", "mc-1", "+50", "--config", fleetFile, "--yes"])
+        #expect(second.status == 0, "\(second.stdout) \(second.stderr)")
+        #expect(try String(contentsOfFile: fleetFile, encoding: .utf8).contains("{ node: mc-1, weight: "), "a member without a weight gets one")
+        let backups = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".bak") }.sorted()
+        #expect(backups.count == 2, "two changes within a second keep two backups: \(backups)")
+        #expect(try backups.map { try String(contentsOfFile: directory.appendingPathComponent($0).path, encoding: .utf8) }.contains(original))
         let bad = try await RingsideBinary.run(["vnodes", "php", "mc-1", "40", "--config", fleetFile])
         #expect(bad.status == 2 && bad.stderr.contains("give +N or -N"), "\(bad.stderr)")
     }

@@ -69,7 +69,7 @@ public enum ActionPlanner {
             if state == .ready, server.runtime?.agentEnabled == true {
                 plan.warnings.append("an agent check runs on \(target.serverPath): a 'drain' or 'maint' in its reply puts it back")
             }
-        case .poolWeight, .poolRemove:
+        case .poolWeight, .poolRemove, .ringMemberWeight:
             plan.problem = "a nutcracker config change is planned by the ring, not on an HAProxy server"
             return plan
         case .shutdownSessions:

@@ -100,17 +100,23 @@ public struct ActionPreview: Sendable, Equatable, Codable {
     public var warnings: [String]
     /// A twemproxy pool change instead of HAProxy commands.
     @Nullable public var configChange: ConfigChangePlan?
+    /// A client-side ring's change, made in the fleet file.
+    @Nullable public var fleetFileEdit: FleetFileEdit?
 
-    public init(action: OperatorAction, members: [MemberPlan], warnings: [String] = [], configChange: ConfigChangePlan? = nil) {
+    public init(
+        action: OperatorAction, members: [MemberPlan], warnings: [String] = [], configChange: ConfigChangePlan? = nil, fleetFileEdit: FleetFileEdit? = nil
+    ) {
         self.action = action
         self.members = members
         self.warnings = warnings
         self.configChange = configChange
+        self.fleetFileEdit = fleetFileEdit
     }
 
     /// Nothing would be sent anywhere, because every member already is as asked.
-    public var alreadyInEffect: Bool { configChange == nil && members.allSatisfy(\.alreadyInEffect) }
+    public var alreadyInEffect: Bool { !changesAFile && members.allSatisfy(\.alreadyInEffect) }
     /// Something would be sent.
-    public var sendsAnything: Bool { configChange != nil || members.contains { !$0.commands.isEmpty } }
+    public var sendsAnything: Bool { changesAFile || members.contains { !$0.commands.isEmpty } }
+    private var changesAFile: Bool { configChange != nil || fleetFileEdit != nil }
     public var allWarnings: [String] { warnings + members.flatMap { member in member.warnings.map { "\(member.endpoint): \($0)" } } }
 }

@@ -100,6 +100,8 @@ public struct OperatorAction: Sendable, Equatable, Codable {
         case poolWeight(Int)
         /// A twemproxy server taken out of its pool in the nutcracker config (twemproxy has no drain).
         case poolRemove
+        /// A member's weight on a client-side ring of the fleet file (target: `ring` / ring name / member).
+        case ringMemberWeight(Int)
     }
 
     public var target: ServerTarget
@@ -118,6 +120,7 @@ public struct OperatorAction: Sendable, Equatable, Codable {
         case .shutdownSessions: "shutdown sessions \(target)"
         case let .poolWeight(weight): "weight \(target) \(weight) (nutcracker config)"
         case .poolRemove: "remove \(target) (nutcracker config)"
+        case let .ringMemberWeight(weight): "weight \(target) \(weight) (fleet file)"
         }
     }
 }

@@ -65,6 +65,8 @@ public struct Fleet: Sendable, Equatable {
         self.thresholds = thresholds
     }
 
+    /// The fleet file this fleet was read from, when it was (client-side ring changes are written there).
+    public var sourcePath: String?
     /// `read_only: true`: nothing may change a server, whatever the command line says.
     public var readOnly = false
     /// Where actions are audited (`audit_log:`); `nil`: `$XDG_STATE_HOME/ringside/audit.jsonl`.

@@ -100,6 +100,12 @@ public struct ActionRunner: Sendable {
     /// line before the first command, a `finished` line after). When the audit log cannot be written, nothing is
     /// sent: an action that cannot be proved afterwards is not taken.
     public func execute(_ preview: ActionPreview) async -> ActionReport {
+        if let edit = preview.fleetFileEdit {
+            let planned = MemberOutcome(
+                endpoint: "fleet file", address: edit.path, sent: [], before: nil, expected: nil, after: nil, result: .notApplied,
+                detail: "planned: \(edit.path):\(edit.lineNumber) → '\(edit.newLine.trimmingLeadingSpaces)'")
+            return await audited(preview, planned: [planned]) { [await applyFleetFileEdit(edit)] }
+        }
         if let change = preview.configChange {
             let planned = MemberOutcome(
                 endpoint: change.balancer, address: change.statsAddress, sent: [], before: nil, expected: nil, after: nil, result: .notApplied,

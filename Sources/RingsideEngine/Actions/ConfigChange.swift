@@ -93,6 +93,38 @@ extension ActionRunner {
         return outcome(.notApplied, "rewritten and applied, but after \(DurationText.format(verifyTimeout)) \(last)")
     }
 
+    /// Writes a client-side ring's new weight into the fleet file (backup, temporary file, fsync, rename), asking
+    /// the gate first, and reads the file back to verify.
+    func applyFleetFileEdit(_ edit: FleetFileEdit) async -> MemberOutcome {
+        var sent: [SentCommand] = []
+        func outcome(_ result: ActionResult, _ detail: String) -> MemberOutcome {
+            MemberOutcome(endpoint: "fleet file", address: edit.path, sent: sent, before: nil, expected: nil, after: nil, result: result, detail: detail)
+        }
+        let rewrite = "rewrite \(edit.path):\(edit.lineNumber) ring \(edit.ring) member \(edit.member) weight \(edit.oldWeight) → \(edit.newWeight)"
+        do throws(ReadOnlyRefusal) {
+            try gate.permit(rewrite)
+        } catch {
+            return outcome(.refused, error.description)
+        }
+        guard let current = try? String(contentsOfFile: edit.path, encoding: .utf8),
+              let fresh = try? FleetFileEdit.settingMemberWeight(in: current, path: edit.path, ring: edit.ring, member: edit.member, to: edit.newWeight),
+              fresh.oldLine == edit.oldLine, fresh.lineNumber == edit.lineNumber
+        else { return outcome(.notApplied, "\(edit.path) changed since the preview; nothing was written") }
+        let backup: String
+        do {
+            backup = try Self.replaceAtomically(edit.path, with: fresh.text)
+        } catch {
+            return outcome(.notApplied, "\(error); the fleet file is unchanged")
+        }
+        sent.append(SentCommand(command: "\(rewrite) (backup \(backup))", reply: "", failure: nil, sentAt: Date()))
+        let reread = (try? String(contentsOfFile: edit.path, encoding: .utf8)).flatMap { try? FleetFile.parse($0, file: edit.path) }
+        let declared = reread?.rings.first { $0.name == edit.ring }
+        guard case let .members(_, members)? = declared?.source, members.first(where: { $0.name == edit.member })?.weight == edit.newWeight else {
+            return outcome(.notApplied, "rewritten (backup \(backup)), but the fleet file does not read back with weight \(edit.newWeight); restore with: cp \(backup) \(edit.path)")
+        }
+        return outcome(.applied, "ring \(edit.ring): \(edit.member) weight \(edit.oldWeight) → \(edit.newWeight) in \(edit.path)")
+    }
+
     struct FileError: Error, CustomStringConvertible {
         var description: String
     }
@@ -100,8 +132,16 @@ extension ActionRunner {
     /// Copies `path` to a timestamped backup beside it, then writes `text` to a temporary file in the same
     /// directory (same permissions), fsyncs it and renames it over `path`. Returns the backup's path.
     static func replaceAtomically(_ path: String, with text: String) throws -> String {
-        let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
-        let backup = "\(path).ringside-\(stamp).bak"
+        // Milliseconds, and a counter on a clash: two changes within a second must not share a backup.
+        let format = ISO8601DateFormatter()
+        format.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let stamp = format.string(from: Date()).replacingOccurrences(of: ":", with: "")
+        var backup = "\(path).ringside-\(stamp).bak"
+        var clash = 1
+        while FileManager.default.fileExists(atPath: backup) {
+            clash += 1
+            backup = "\(path).ringside-\(stamp)-\(clash).bak"
+        }
         try FileManager.default.copyItem(atPath: path, toPath: backup)
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         let temporary = "\(path).ringside-\(UUID().uuidString.prefix(8)).tmp"

@@ -109,11 +109,37 @@ extension ActionRunner {
             return RingActionPlan(plan: RingPlanReport(plan), preview: try await preview(OperatorAction(target: target, verb: verb)))
         case let .twemproxyPool(path, pool):
             return RingActionPlan(plan: RingPlanReport(plan), preview: try poolPreview(change, weightAfter: weightAfter, path: path, pool: pool, declaration: declaration))
-        case .members, .redisCluster:
-            throw ActionError(
-                "ring '\(declaration.name)' is \(declaration.origin): changes are built for HAProxy backends and twemproxy pools so far "
-                    + "(client-side rings: plan them with 'ringside ring plan \(declaration.name)')")
+        case .members:
+            return RingActionPlan(plan: RingPlanReport(plan), preview: try fleetFilePreview(change, weightAfter: weightAfter, declaration: declaration))
+        case .redisCluster:
+            throw ActionError("ring '\(declaration.name)' is a Redis Cluster: its slots move by migration, which ringside does not do")
         }
+    }
+
+    /// A client-side ring's change: the member's weight in the fleet file (the clients read their own config).
+    private func fleetFilePreview(_ change: RingChange, weightAfter: Int?, declaration: RingDeclaration) throws(ActionError) -> ActionPreview {
+        guard let path = fleet.sourcePath else {
+            throw ActionError("ring '\(declaration.name)' was not read from a fleet file, so there is no file to change")
+        }
+        guard case .setWeight = change, let weightAfter else {
+            if case .virtualNodes = change, let weightAfter { return try fleetFilePreview(.setWeight(node: change.node, weight: weightAfter), weightAfter: weightAfter, declaration: declaration) }
+            throw ActionError("client-side rings change weights in the fleet file; add and remove members there by hand")
+        }
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ActionError("cannot read \(path): \(error.localizedDescription)")
+        }
+        let edit = try FleetFileEdit.settingMemberWeight(in: text, path: path, ring: declaration.name, member: change.node, to: weightAfter)
+        let action = OperatorAction(target: ServerTarget(scope: "ring", backend: declaration.name, server: change.node), verb: .ringMemberWeight(weightAfter))
+        if edit.oldWeight == weightAfter {
+            return ActionPreview(action: action, members: [MemberPlan(endpoint: "fleet file", address: path)])
+        }
+        return ActionPreview(
+            action: action, members: [],
+            warnings: ["this changes ringside's model only: the clients hashing on this ring must get the same weight in their own configuration"],
+            fleetFileEdit: edit)
     }
 
     /// The nutcracker config edit for a change on a twemproxy pool, as a preview.

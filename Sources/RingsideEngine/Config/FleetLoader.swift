@@ -16,7 +16,9 @@ public enum FleetLoader {
             throw ConfigError(file: path, message: "the fleet file \(reason)")
         }
         guard let text = String(data: data, encoding: .utf8) else { throw ConfigError(file: path, message: "the fleet file is not UTF-8 text") }
-        return try FleetFile.parse(text, file: path)
+        var fleet = try FleetFile.parse(text, file: path)
+        fleet.sourcePath = path
+        return fleet
     }
 
     /// The first default fleet file that exists, if any.

@@ -4,6 +4,13 @@ import RingsideCore
 /// Actions as the command line prints them: the preview before, the outcome after.
 public enum ActionText {
     public static func preview(_ preview: ActionPreview) -> String {
+        if let edit = preview.fleetFileEdit {
+            var text = "\(preview.action.summary)\n"
+            text += "    now     \(edit.path):\(edit.lineNumber): \(edit.oldLine.trimmingLeadingSpaces)\n"
+            for line in edit.newLine.split(separator: "\n") { text += "    write   \(line.trimmingLeadingSpaces)   (a timestamped backup first)\n" }
+            for warning in preview.allWarnings { text += "  warning: \(warning)\n" }
+            return text
+        }
         if let change = preview.configChange {
             let edit = change.edit
             var text = "\(preview.action.summary) on \(change.balancer) (\(change.statsAddress))\n"
