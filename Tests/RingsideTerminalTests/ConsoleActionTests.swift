@@ -217,3 +217,16 @@ func runOnItsOwnThread(_ body: @escaping @Sendable () -> Int32?) async -> Int32?
         #expect(frame.text.contains("[ Cancel ]"))
     }
 }
+
+/// Screens draw into a rectangle: a side panel or a dialog can take part of the terminal.
+@Suite struct ScreenRectangleTests {
+    @Test func aScreenDrawnIntoARectangleStaysInsideIt() {
+        var canvas = Canvas(width: 100, height: 30)
+        let rect = Rect(x: 30, y: 2, width: 70, height: 20)
+        canvas.place(ConsoleView.drawScreen(FleetFixture.snapshot, state: ConsoleState(), context: RenderContext(glyphs: .unicode, clock: "x"), in: rect), at: (rect.x, rect.y))
+        let lines = canvas.text.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines[2].hasPrefix(String(repeating: " ", count: 30) + " CACHE NODES"), "\(lines[2])")
+        #expect(lines.prefix(2).allSatisfy(\.isEmpty) && lines.dropFirst(22).allSatisfy(\.isEmpty), "nothing outside the rectangle")
+        #expect(lines[2...21].allSatisfy { $0.prefix(30).allSatisfy { $0 == " " } })
+    }
+}

@@ -6,6 +6,21 @@ public struct Cell: Sendable, Equatable {
     public static let blank = Cell(character: " ", slot: .body)
 }
 
+/// A rectangle of a canvas: where a screen, a dialog or a side panel is drawn.
+public struct Rect: Sendable, Equatable {
+    public var x: Int
+    public var y: Int
+    public var width: Int
+    public var height: Int
+
+    public init(x: Int, y: Int, width: Int, height: Int) {
+        self.x = x
+        self.y = y
+        self.width = max(0, width)
+        self.height = max(0, height)
+    }
+}
+
 /// An in-memory screen that views draw into and the terminal backend only copies out. Everything written is
 /// clipped at the edges, never wrapped.
 public struct Canvas: Sendable, Equatable {
@@ -45,6 +60,16 @@ public struct Canvas: Sendable, Equatable {
     public mutating func paint(_ slot: Slot, x: Int = 0, y: Int, width count: Int? = nil) {
         guard y >= 0, y < height else { return }
         for column in max(0, x)..<min(width, x + (count ?? width)) { self[column, y].slot = slot }
+    }
+
+    /// Copies `other` into this canvas with its top-left corner at `origin`, clipped at the edges: a screen drawn
+    /// into its own rectangle lands where the layout puts it.
+    public mutating func place(_ other: Canvas, at origin: (x: Int, y: Int)) {
+        for row in 0..<other.height where (0..<height).contains(origin.y + row) {
+            for column in 0..<other.width where (0..<width).contains(origin.x + column) {
+                self[origin.x + column, origin.y + row] = other[column, row]
+            }
+        }
     }
 
     /// Fills a row with spaces in `slot` (a header or cursor bar across the screen).

@@ -48,19 +48,29 @@ public enum ConsoleView {
             return canvas
         }
         drawHeader(&canvas, snapshot, state: state, context: context)
-        let body = 1..<(height - 1)
-        switch state.screen {
-        case .overview: OverviewScreen.draw(&canvas, snapshot, state: state, context: context, rows: body)
-        case .events: EventsScreen.draw(&canvas, snapshot, state: state, context: context, rows: body)
-        case .balancers: BalancersScreen.draw(&canvas, snapshot, state: state, glyphs: context.glyphs, rows: body)
-        case .rings: RingScreen.draw(&canvas, snapshot, state: state, context: context, rows: body)
-        case .help: HelpScreen.draw(&canvas, state: state, extraCommands: context.extraCommands, rows: body)
-        case .actionLog: ActionLogScreen.draw(&canvas, reports: context.actionReports, state: state, rows: body)
-        case let .nodeDetail(name): NodeDetailScreen.draw(&canvas, snapshot, node: name, span: state.chartSpan, context: context, rows: body)
-        }
+        // The screen draws into its own rectangle (below the header, above the hint bar), so a dialog or a side
+        // panel can take part of the terminal without the screen knowing.
+        let body = Rect(x: 0, y: 1, width: width, height: height - 2)
+        canvas.place(drawScreen(snapshot, state: state, context: context, in: body), at: (body.x, body.y))
         if let dialog = state.dialog { ActionDialogView.draw(&canvas, dialog, glyphs: context.glyphs) }
         HintBar.draw(&canvas, state: state, y: height - 1)
         if context.glyphs.ascii { canvas.transliterateToASCII() }
+        return canvas
+    }
+
+    /// The current screen, drawn on a canvas the size of `rect`.
+    static func drawScreen(_ snapshot: FleetSnapshot, state: ConsoleState, context: RenderContext, in rect: Rect) -> Canvas {
+        var canvas = Canvas(width: rect.width, height: rect.height)
+        let rows = 0..<rect.height
+        switch state.screen {
+        case .overview: OverviewScreen.draw(&canvas, snapshot, state: state, context: context, rows: rows)
+        case .events: EventsScreen.draw(&canvas, snapshot, state: state, context: context, rows: rows)
+        case .balancers: BalancersScreen.draw(&canvas, snapshot, state: state, glyphs: context.glyphs, rows: rows)
+        case .rings: RingScreen.draw(&canvas, snapshot, state: state, context: context, rows: rows)
+        case .help: HelpScreen.draw(&canvas, state: state, extraCommands: context.extraCommands, rows: rows)
+        case .actionLog: ActionLogScreen.draw(&canvas, reports: context.actionReports, state: state, rows: rows)
+        case let .nodeDetail(name): NodeDetailScreen.draw(&canvas, snapshot, node: name, span: state.chartSpan, context: context, rows: rows)
+        }
         return canvas
     }
 
