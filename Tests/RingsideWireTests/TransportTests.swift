@@ -115,7 +115,9 @@ private final class FiringRecorder: CoalescedTimerTarget, Sendable {
         let server = try await FakeServer(.reply { request, bytes in
             bytes.starts(with: Array("stats settings".utf8)) ? [] : FakeReplies.memcached(bytes, hits: UInt64(request), misses: 0)
         })
-        let client = MemcachedClient(host: "127.0.0.1", port: server.port, limits: WireLimits(requestTimeout: .milliseconds(200)))
+        // The settings never come, so each poll waits out the deadline; 1 s, not less: under a loaded two-core run
+        // the stats reply itself has come after 200 ms.
+        let client = MemcachedClient(host: "127.0.0.1", port: server.port, limits: WireLimits(requestTimeout: .seconds(1)))
         let first = try await client.poll().get()
         #expect(first.counters.hits == 0)
         #expect(first.unavailable["settings"]?.hasPrefix("stats settings not read: no reply within") == true)
