@@ -31,6 +31,11 @@ struct VNodesCommandTests {
         let routedBefore = try await RingProbe.routeThroughHTTP(port: haproxy.listenPort, header: "X-Key", keys: keys)
         #expect(routedBefore == keys.map { before.nodes[before.owner(ofKey: $0)!].name }, "the ring model holds before")
 
+        // A plain weight change or a drain on a ring's backend shows the ring plan too.
+        for command in [["weight", "edge/be_hash/s1", "2"], ["drain", "edge/be_hash/s3"]] {
+            let dry = try await RingsideBinary.run(command + ["--config", fleetFile, "--dry-run"])
+            #expect(dry.status == 0 && dry.stdout.hasPrefix("plan for ring app:") && dry.stdout.contains("moves"), "\(command): \(dry.stdout)")
+        }
         let result = try await RingsideBinary.run(["vnodes", "app", "s2", "+32", "--config", fleetFile, "--yes"])
         #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
         #expect(result.stdout.contains("send    set server be_hash/s2 weight 5"), "+32 points is +2 weight units: \(result.stdout)")

@@ -69,6 +69,27 @@ extension ActionRunner {
         throw ActionError("\(name) is on no HAProxy or twemproxy ring of this fleet")
     }
 
+    /// The ring plan of a server action, when its backend is a ring of the fleet (a weight change or a drain on a
+    /// consistent-hash backend moves keys): what `ringside weight` and `drain` print above their preview.
+    public func ringPlan(of action: OperatorAction) async -> RingPlanReport? {
+        let change: RingChange
+        switch action.verb {
+        case .state(.drain), .state(.maint): change = .drain(node: action.target.server)
+        case let .weight(.absolute(weight)): change = .setWeight(node: action.target.server, weight: weight)
+        default: return nil
+        }
+        let members = Set(fleet.haproxyMembers(of: action.target.scope).map(\.name))
+        for declaration in (try? RingCatalog.rings(in: fleet)) ?? fleet.rings {
+            guard case let .haproxyBackend(address, backend, _) = declaration.source, backend == action.target.backend,
+                  let balancer = fleet.endpoints.first(where: { $0.name == declaration.balancer || ($0.kind == .haproxy && $0.address == address) }),
+                  members.contains(balancer.name) || balancer.group == action.target.scope,
+                  let ring = try? await build(declaration), let plan = try? RingPlan(ring, changes: [change])
+            else { continue }
+            return RingPlanReport(plan)
+        }
+        return nil
+    }
+
     private func ringNamed(_ name: String) async throws(ActionError) -> (RingDeclaration, HashRing) {
         let declarations = (try? RingCatalog.rings(in: fleet)) ?? fleet.rings
         guard let declaration = declarations.first(where: { $0.name == name }) else {

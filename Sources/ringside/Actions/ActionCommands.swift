@@ -52,7 +52,17 @@ struct ActionFlags: ParsableArguments {
         steps: @Sendable (ActionRunner, ActionPreview) async throws(ActionError) -> [ActionReport] = { runner, preview in [await runner.execute(preview)] }
     ) async throws {
         let action = try makeAction()
-        try await perform(prepare: { runner throws(ActionError) in (try await runner.preview(action), nil) }, steps: steps)
+        // A server of a consistent-hash ring: its plan (what moves where) comes first.
+        try await perform(prepare: { runner throws(ActionError) in
+            let preview = try await runner.preview(action)
+            var plan: String?
+            if let weight = preview.members.first?.expected?.userWeight, case .weight = action.verb {
+                plan = await runner.ringPlan(of: OperatorAction(target: action.target, verb: .weight(.absolute(weight)))).map(RingText.render)
+            } else {
+                plan = await runner.ringPlan(of: action).map(RingText.render)
+            }
+            return (preview, plan)
+        }, steps: steps)
     }
 
     /// `prepare` reads what the action needs and returns its preview, with text to print before it (a ring plan).
