@@ -104,20 +104,25 @@ func runOnItsOwnThread(_ body: @escaping @Sendable () -> Int32?) async -> Int32?
 }
 
 @Suite struct ConsoleActionTests {
+    /// Runs the console over the fixture fleet with recorded actions, through `steps`.
+    static func run(_ steps: [StepTerminal.Step], readOnly: Bool = false) async -> (terminal: StepTerminal, actions: RecordingActions, source: ScriptedSource, ended: Int32?) {
+        let terminal = StepTerminal(steps), actions = RecordingActions(), source = ScriptedSource([FleetFixture.snapshot])
+        var options = ConsoleOptions(readOnly: readOnly)
+        options.actions = actions
+        let ended = await runOnItsOwnThread { [options] in Console.run(engine: source, options: options, terminal: terminal) }
+        return (terminal, actions, source, ended)
+    }
+
     static func always(_ key: Key) -> StepTerminal.Step { ({ _ in true }, key) }
     static func when(_ text: String, _ key: Key) -> StepTerminal.Step { ({ $0.contains(text) }, key) }
 
     @Test func theDrainKeyOpensAPreviewWhoseDefaultIsCancelAndTabEnterApplies() async {
-        let terminal = StepTerminal([
+        let (terminal, actions, source, ended) = await Self.run([
             Self.always(.character("3")), Self.when("app-1", .down),
             Self.always(.character("d")), Self.when("[ Cancel ]", .enter),
             Self.when("cancelled: drain edge/be_app/app-2", .character("d")), Self.when("[ Cancel ]", .tab), Self.always(.enter),
             Self.when("applied: drain edge/be_app/app-2", .character("a")), Self.when("ACTIONS 2 this session", .character("q")),
         ])
-        let actions = RecordingActions(), source = ScriptedSource([FleetFixture.snapshot])
-        var options = ConsoleOptions()
-        options.actions = actions
-        let ended = await runOnItsOwnThread { [options] in Console.run(engine: source, options: options, terminal: terminal) }
         #expect(ended == nil, "q quits")
         #expect(terminal.unfinishedSteps == 0, "\(terminal.frames.last?.text ?? "")")
         #expect(actions.calls.withLock { $0 } == [
@@ -133,11 +138,7 @@ func runOnItsOwnThread(_ body: @escaping @Sendable () -> Int32?) async -> Int32?
         }
         steps += [Self.always(.character(":"))] + "drain edge/be_app/app-1".map { Self.always(.character($0)) } + [Self.always(.enter)]
         steps += [Self.when("read-only (--read-only): drain edge/be_app/app-1 is refused", .character("q"))]
-        let terminal = StepTerminal(steps)
-        let actions = RecordingActions()
-        var options = ConsoleOptions(readOnly: true)
-        options.actions = actions
-        _ = await runOnItsOwnThread { [options] in Console.run(engine: ScriptedSource([FleetFixture.snapshot]), options: options, terminal: terminal) }
+        let (terminal, actions, _, _) = await Self.run(steps, readOnly: true)
         #expect(terminal.unfinishedSteps == 0, "\(terminal.frames.last?.text ?? "")")
         #expect(actions.calls.withLock { $0 }.isEmpty, "nothing is even read in read-only mode")
         #expect(terminal.frames.last?.text.contains("READ-ONLY") == true)
@@ -147,25 +148,17 @@ func runOnItsOwnThread(_ body: @escaping @Sendable () -> Int32?) async -> Int32?
         var steps: [StepTerminal.Step] = [Self.always(.character(":"))] + "weight edge/be_app 5".map { Self.always(.character($0)) } + [Self.always(.enter)]
         steps += [Self.when("give BALANCER/BACKEND/SERVER", .character(":"))] + "weight edge/be_app/app-3 +1".map { Self.always(.character($0)) }
         steps += [Self.always(.enter), Self.when("[ Cancel ]", .escape), Self.when("cancelled", .character("q"))]
-        let terminal = StepTerminal(steps)
-        let actions = RecordingActions()
-        var options = ConsoleOptions()
-        options.actions = actions
-        _ = await runOnItsOwnThread { [options] in Console.run(engine: ScriptedSource([FleetFixture.snapshot]), options: options, terminal: terminal) }
+        let (terminal, actions, _, _) = await Self.run(steps)
         #expect(terminal.unfinishedSteps == 0, "\(terminal.frames.last?.text ?? "")")
         #expect(actions.calls.withLock { $0 } == ["preview weight edge/be_app/app-3 +1", "cancel weight edge/be_app/app-3 +1"])
     }
 
     @Test func drainThenMaintShowsTheSessionsFallingThenBothSteps() async {
-        let terminal = StepTerminal([
+        let (terminal, actions, _, _) = await Self.run([
             Self.always(.character("3")), Self.when("app-1", .character("D")), Self.when("[ Cancel ]", .tab), Self.always(.enter),
             Self.when("draining edge/be_app/app-1: edge 2 sessions, 0 queued; then maint", .character("a")),
             Self.when("maint edge/be_app/app-1  applied", .character("q")),
         ])
-        let actions = RecordingActions()
-        var options = ConsoleOptions()
-        options.actions = actions
-        _ = await runOnItsOwnThread { [options] in Console.run(engine: ScriptedSource([FleetFixture.snapshot]), options: options, terminal: terminal) }
         #expect(terminal.unfinishedSteps == 0, "\(terminal.frames.last?.text ?? "")")
         #expect(actions.calls.withLock { $0 } == ["preview drain edge/be_app/app-1", "drain then maint edge/be_app/app-1"])
     }
@@ -174,11 +167,7 @@ func runOnItsOwnThread(_ body: @escaping @Sendable () -> Int32?) async -> Int32?
         var steps: [StepTerminal.Step] = [Self.always(.character(":"))] + "vnodes app s2 32".map { Self.always(.character($0)) } + [Self.always(.enter)]
         steps += [Self.when("give +N or -N", .character(":"))] + "vnodes app s2 +32".map { Self.always(.character($0)) }
         steps += [Self.always(.enter), Self.when("no ring named 'app'", .escape), Self.always(.character("q"))]
-        let terminal = StepTerminal(steps)
-        let actions = RecordingActions()
-        var options = ConsoleOptions()
-        options.actions = actions
-        _ = await runOnItsOwnThread { [options] in Console.run(engine: ScriptedSource([FleetFixture.snapshot]), options: options, terminal: terminal) }
+        let (terminal, actions, _, _) = await Self.run(steps)
         #expect(terminal.unfinishedSteps == 0, "\(terminal.frames.last?.text ?? "")")
         #expect(actions.calls.withLock { $0 } == ["plan app s2"])
     }

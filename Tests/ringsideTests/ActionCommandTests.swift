@@ -9,34 +9,8 @@ import Testing
 /// proxy that keeps every byte ringside sends.
 @Suite(.serialized, .heavy, .enabled(if: DaemonKind.haproxy.shouldRunLiveTests, "needs haproxy"))
 struct ActionCommandTests {
-    static let mutatingVerbs = ["set ", "shutdown ", "enable ", "disable ", "add ", "del ", "clear ", "commit ", "new "]
-
-    struct Setup {
-        let haproxy: Daemon
-        let proxy: RecordingProxy
-        let directory: URL
-        var fleetFile: String { directory.appendingPathComponent("fleet.yaml").path }
-        var auditLog: String { directory.appendingPathComponent("audit.jsonl").path }
-
-        /// The lines sent that would change a server.
-        var changesSent: [String] { proxy.lines.filter { line in ActionCommandTests.mutatingVerbs.contains { line.hasPrefix($0) } && !line.hasPrefix("set severity-output") } }
-    }
-
-    func setup(readOnlyFleet: Bool = false) async throws -> Setup {
-        let haproxy = try Daemons.haproxy(backends: [
-            HAProxyBackendSpec(name: "be_app", servers: (1...3).map { .init(name: "app-\($0)", port: freeLoopbackPort(), checked: false) }),
-        ])
-        let proxy = try await RecordingProxy(upstreamPort: haproxy.port)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ringside-actions-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let setup = Setup(haproxy: haproxy, proxy: proxy, directory: directory)
-        try """
-            fleet: t
-            \(readOnlyFleet ? "read_only: true\n" : "")audit_log: \(setup.auditLog)
-            balancers:
-              - { name: edge, kind: haproxy, address: 127.0.0.1:\(proxy.port) }
-            """.write(toFile: setup.fleetFile, atomically: true, encoding: .utf8)
-        return setup
+    func setup(readOnlyFleet: Bool = false) async throws -> RecordedHAProxy {
+        try await RecordedHAProxy.start(fleetSettings: readOnlyFleet ? ["read_only: true"] : [])
     }
 
     @Test func aReadOnlyCommandLineSendsNoChangeWhateverItIsAsked() async throws {

@@ -7,40 +7,8 @@ import Testing
 /// The console in tmux against a real HAProxy behind a recording proxy, as an on-call engineer drains a server.
 @Suite(.serialized, .heavy, .enabled(if: TmuxSession.isAvailable && DaemonKind.haproxy.shouldRunLiveTests, "needs tmux and haproxy"))
 struct ConsoleActionEndToEndTests {
-    struct Setup {
-        let haproxy: Daemon
-        let proxy: RecordingProxy
-        let directory: URL
-        var fleetFile: String { directory.appendingPathComponent("fleet.yaml").path }
-        var auditLog: String { directory.appendingPathComponent("audit.jsonl").path }
-        var changesSent: [String] {
-            proxy.lines.filter { line in ["set ", "shutdown ", "enable ", "disable ", "add ", "del "].contains { line.hasPrefix($0) } && !line.hasPrefix("set severity-output") }
-        }
-
-        /// What HAProxy has for the server now, through a connection of the test's own.
-        func state(_ server: String) async throws -> HAProxyRuntimeState? {
-            let client = HAProxyClient(host: "127.0.0.1", port: haproxy.port, limits: WireLimits(connectTimeout: .seconds(2), requestTimeout: .seconds(2)))
-            defer { _ = client.close() }
-            return try await client.poll().get().backends.first?.servers.first { $0.name == server }?.runtime
-        }
-    }
-
-    func setup() async throws -> Setup {
-        let haproxy = try Daemons.haproxy(backends: [
-            HAProxyBackendSpec(name: "be_app", servers: (1...3).map { .init(name: "app-\($0)", port: freeLoopbackPort(), checked: false) }),
-        ])
-        let proxy = try await RecordingProxy(upstreamPort: haproxy.port)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ringside-console-actions-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let setup = Setup(haproxy: haproxy, proxy: proxy, directory: directory)
-        try """
-            fleet: t
-            polling: { interval: 300ms, timeout: 1s }
-            audit_log: \(setup.auditLog)
-            balancers:
-              - { name: edge, kind: haproxy, address: 127.0.0.1:\(proxy.port) }
-            """.write(toFile: setup.fleetFile, atomically: true, encoding: .utf8)
-        return setup
+    func setup() async throws -> RecordedHAProxy {
+        try await RecordedHAProxy.start(fleetSettings: ["polling: { interval: 300ms, timeout: 1s }"])
     }
 
     /// The screen line of a server row.

@@ -24,18 +24,16 @@ extension ActionRunner {
         } catch {
             return outcome(.refused, error.description)
         }
-        // The file must still be what the preview read: someone else's edit in between is not overwritten.
-        guard let current = try? String(contentsOfFile: edit.path, encoding: .utf8),
-              let fresh = try? (edit.removes
-                  ? NutcrackerEdit.removingServer(in: current, path: edit.path, pool: edit.pool, server: edit.server)
-                  : NutcrackerEdit.settingWeight(in: current, path: edit.path, pool: edit.pool, server: edit.server, to: edit.newWeight)),
-              fresh.oldLine == edit.oldLine, fresh.lineNumber == edit.lineNumber
-        else { return outcome(.notApplied, "\(edit.path) changed since the preview; nothing was written") }
         let backup: String
-        do {
-            backup = try Self.replaceAtomically(edit.path, with: fresh.text)
-        } catch {
-            return outcome(.notApplied, "\(error); the config is unchanged")
+        let rewritten = Self.rewriteUnchanged(edit.path, line: edit.lineNumber, was: edit.oldLine, keeping: "the config") { current in
+            (try? edit.removes
+                ? NutcrackerEdit.removingServer(in: current, path: edit.path, pool: edit.pool, server: edit.server)
+                : NutcrackerEdit.settingWeight(in: current, path: edit.path, pool: edit.pool, server: edit.server, to: edit.newWeight))
+                .map { ($0.text, $0.lineNumber, $0.oldLine) }
+        }
+        switch rewritten {
+        case let .success(path): backup = path
+        case let .failure(reason): return outcome(.notApplied, reason.description)
         }
         sent.append(SentCommand(command: "\(rewrite) (backup \(backup))", reply: "", failure: nil, sentAt: Date()))
         do throws(ReadOnlyRefusal) {
@@ -106,15 +104,14 @@ extension ActionRunner {
         } catch {
             return outcome(.refused, error.description)
         }
-        guard let current = try? String(contentsOfFile: edit.path, encoding: .utf8),
-              let fresh = try? FleetFileEdit.settingMemberWeight(in: current, path: edit.path, ring: edit.ring, member: edit.member, to: edit.newWeight),
-              fresh.oldLine == edit.oldLine, fresh.lineNumber == edit.lineNumber
-        else { return outcome(.notApplied, "\(edit.path) changed since the preview; nothing was written") }
         let backup: String
-        do {
-            backup = try Self.replaceAtomically(edit.path, with: fresh.text)
-        } catch {
-            return outcome(.notApplied, "\(error); the fleet file is unchanged")
+        let rewritten = Self.rewriteUnchanged(edit.path, line: edit.lineNumber, was: edit.oldLine, keeping: "the fleet file") { current in
+            (try? FleetFileEdit.settingMemberWeight(in: current, path: edit.path, ring: edit.ring, member: edit.member, to: edit.newWeight))
+                .map { ($0.text, $0.lineNumber, $0.oldLine) }
+        }
+        switch rewritten {
+        case let .success(path): backup = path
+        case let .failure(reason): return outcome(.notApplied, reason.description)
         }
         sent.append(SentCommand(command: "\(rewrite) (backup \(backup))", reply: "", failure: nil, sentAt: Date()))
         let reread = (try? String(contentsOfFile: edit.path, encoding: .utf8)).flatMap { try? FleetFile.parse($0, file: edit.path) }
@@ -127,6 +124,22 @@ extension ActionRunner {
 
     struct FileError: Error, CustomStringConvertible {
         var description: String
+    }
+
+    /// Makes the edit again from the file as it is now and writes it (`replaceAtomically`), unless the line the
+    /// preview changed is no longer what it read: someone else's edit in between is never overwritten. Returns the
+    /// backup's path, or why nothing was written (`what` names the file in the reason).
+    static func rewriteUnchanged(
+        _ path: String, line: Int, was oldLine: String, keeping what: String, redo: (String) -> (text: String, line: Int, oldLine: String)?
+    ) -> Result<String, FileError> {
+        guard let current = try? String(contentsOfFile: path, encoding: .utf8), let fresh = redo(current), fresh.oldLine == oldLine, fresh.line == line else {
+            return .failure(FileError(description: "\(path) changed since the preview; nothing was written"))
+        }
+        do {
+            return .success(try replaceAtomically(path, with: fresh.text))
+        } catch {
+            return .failure(FileError(description: "\(error); \(what) is unchanged"))
+        }
     }
 
     /// Copies `path` to a timestamped backup beside it, then writes `text` to a temporary file in the same
