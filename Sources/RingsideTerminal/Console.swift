@@ -124,8 +124,11 @@ public enum Console {
                         shown.thenMaint = waiting.thenMaint
                         state.dialog = shown
                     }
-                case let .previewFailed(action, reason):
-                    if state.dialog?.isWaiting == true { state.dialog = ActionDialog(phase: .failed(action, reason)) }
+                case let .previewFailed(title, reason):
+                    if state.dialog?.isWaiting == true { state.dialog = ActionDialog(phase: .failed(title: title, reason: reason)) }
+                case let .failed(text):
+                    state.actionInProgress = nil
+                    state.message = text
                 case let .report(report):
                     actionReports.append(report)
                     if actionReports.count > 200 { actionReports.removeFirst() }
@@ -203,7 +206,7 @@ public enum Console {
                             mailbox.put(.progress("draining \(target): " + counts.map(\.text).joined(separator: " · ") + "; then maint"))
                         }
                     } catch {
-                        mailbox.put(.message(error.description))
+                        mailbox.put(.failed(error.description))
                         return
                     }
                     for report in reports { mailbox.put(.report(report)) }
@@ -251,13 +254,12 @@ public enum Console {
             return
         }
         if state.dialog == nil { state.dialog = ActionDialog(phase: .planning(title)) }
-        let placeholder = OperatorAction(target: ServerTarget(scope: title, backend: "", server: ""), verb: .weight(.initial))
         Task.detached {
             do throws(ActionError) {
                 let planned = try await make(actions)
                 mailbox.put(.preview(planned.preview, RingText.render(planned.plan)))
             } catch {
-                mailbox.put(.previewFailed(placeholder, error.description))
+                mailbox.put(.previewFailed(title: title, reason: error.description))
             }
         }
     }
@@ -265,14 +267,14 @@ public enum Console {
     /// Reads the action's balancers in the background; the dialog shows the preview when it comes.
     private static func preview(_ action: OperatorAction, options: ConsoleOptions, state: inout ConsoleState, mailbox: Mailbox) {
         guard let actions = options.actions else {
-            state.dialog = ActionDialog(phase: .failed(action, "this console cannot act: it has no fleet with HAProxy balancers to send to"))
+            state.dialog = ActionDialog(phase: .failed(title: action.summary, reason: "this console cannot act: it has no fleet with HAProxy balancers to send to"))
             return
         }
         Task.detached {
             do throws(ActionError) {
                 mailbox.put(.preview(try await actions.preview(action), nil))
             } catch {
-                mailbox.put(.previewFailed(action, error.description))
+                mailbox.put(.previewFailed(title: action.summary, reason: error.description))
             }
         }
     }
@@ -296,17 +298,20 @@ enum ActionOutcomeLine {
     /// Short enough for the status line at 80 columns in the common case: the outcome, the action, and the state
     /// it left (the action log, `a`, has every word).
     static func text(_ report: ActionReport) -> String {
-        let failing = report.members.filter { !$0.result.succeeded }
-        let detail = failing.isEmpty
-            ? report.members.first.map { $0.after?.intent ?? $0.detail } ?? ""
-            : failing.map { "\($0.endpoint): \($0.detail)" }.joined(separator: "; ")
-        return "\(report.result.rawValue): \(report.action.summary) · \(detail) · a: log"
+        "\(report.result.rawValue): \(report.action.summary) · \(detail(report)) · a: log"
     }
 
     static func event(_ report: ActionReport) -> FleetEvent {
         FleetEvent(
             at: Date(), endpoint: report.action.target.scope, kind: .action,
-            message: "\(report.action.summary): \(report.result.rawValue)" + (report.result.succeeded ? "" : " · " + text(report)))
+            message: "\(report.action.summary): \(report.result.rawValue)" + (report.result.succeeded ? "" : " · " + detail(report)))
+    }
+
+    /// The state a success left, or each failing member's words.
+    private static func detail(_ report: ActionReport) -> String {
+        let failing = report.members.filter { !$0.result.succeeded }
+        guard failing.isEmpty else { return failing.map { "\($0.endpoint): \($0.detail)" }.joined(separator: "; ") }
+        return report.members.first.map { $0.after?.intent ?? $0.detail } ?? ""
     }
 }
 
@@ -354,8 +359,10 @@ private final class Mailbox: Sendable {
         case progress(String)
         /// A preview, with the ring plan's text for a ring change.
         case preview(ActionPreview, String?)
-        case previewFailed(OperatorAction, String)
+        case previewFailed(title: String, reason: String)
         case report(ActionReport)
+        /// A long action stopped before a report: the status line says why and stops showing progress.
+        case failed(String)
     }
 
     private let mail = Mutex<[Mail]>([])

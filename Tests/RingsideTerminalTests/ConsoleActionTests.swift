@@ -170,6 +170,7 @@ func runOnItsOwnThread(_ body: @escaping @Sendable () -> Int32?) async -> Int32?
         let (terminal, actions, _, _) = await Self.run(steps)
         #expect(terminal.unfinishedSteps == 0, "\(terminal.frames.last?.text ?? "")")
         #expect(actions.calls.withLock { $0 } == ["plan app s2"])
+        #expect(terminal.frames.contains { $0.text.contains("┌─ vnodes app s2 ─") && $0.text.contains("no ring named 'app'") }, "the failed plan keeps its own title")
     }
 
     @Test func everyScreenHasKeysOfItsOwnThatNoGlobalKeyShadows() {
@@ -204,6 +205,26 @@ func runOnItsOwnThread(_ body: @escaping @Sendable () -> Int32?) async -> Int32?
         let frame = ConsoleView.render(FleetFixture.snapshot, state: state, context: RenderContext(glyphs: .unicode, clock: "x"), width: 80, height: 24)
         #expect(frame.text.contains("the server leaves load balancing"), "\(frame.text)")
         #expect(frame.text.contains("[ Cancel ]"))
+    }
+}
+
+/// The balancers screen marks a server whose members disagree.
+@Suite struct SplitColumnTests {
+    @Test func aSplitServerReadsSplitInTheCheckColumn() {
+        var snapshot = FleetFixture.snapshot
+        let index = snapshot.endpoints.firstIndex { $0.endpoint.name == "edge" }!
+        var endpoint = snapshot.endpoints[index].endpoint
+        endpoint.group = "edge-pair"
+        var paired = EndpointState(endpoint: endpoint)
+        _ = paired.record(.haproxy(snapshot.endpoints[index].haproxy!), latency: .milliseconds(1), at: Date(), thresholds: Thresholds())
+        snapshot.endpoints[index] = paired
+        snapshot.fleetAlerts = [Alert(endpoint: "group edge-pair", key: "split be_app/app-3", severity: .warning, message: "SPLIT be_app/app-3: …", since: Date())]
+        var state = ConsoleState()
+        state.screen = .balancers
+        let frame = ConsoleView.render(snapshot, state: state, context: RenderContext(glyphs: .unicode, clock: "x"), width: 80, height: 24)
+        let rows = frame.text.split(separator: "\n")
+        #expect(rows.first { $0.hasPrefix(" app-3 ") }?.contains("SPLIT") == true, "\(frame.text)")
+        #expect(rows.first { $0.hasPrefix(" app-2 ") }?.contains("SPLIT") == false)
     }
 }
 

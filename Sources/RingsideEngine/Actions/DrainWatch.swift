@@ -47,16 +47,18 @@ extension ActionRunner {
 
     /// Polls the server on every member until no sessions and no queue are left, or `timeout`; `true` if emptied.
     func waitUntilEmpty(_ target: ServerTarget, timeout: Duration, every interval: Duration, progress: @Sendable ([DrainCount]) -> Void) async -> Bool {
-        let members = (try? members(of: target)) ?? []
+        // One connection per member for the whole wait, not one per look.
+        let clients = ((try? members(of: target)) ?? []).map { member in
+            (member.name, HAProxyClient(host: member.address.host, port: member.address.port, limits: limits, on: group.next()))
+        }
+        defer { for (_, client) in clients { _ = client.close() } }
         let deadline = ContinuousClock.now + timeout
         var last: [DrainCount] = []
         while true {
             var counts: [DrainCount] = []
-            for member in members {
-                let client = HAProxyClient(host: member.address.host, port: member.address.port, limits: limits, on: group.next())
+            for (name, client) in clients {
                 let server = try? await client.poll().get().backends.first { $0.name == target.backend }?.servers.first { $0.name == target.server }
-                _ = client.close()
-                counts.append(DrainCount(endpoint: member.name, sessions: server?.currentSessions, queued: server?.queued))
+                counts.append(DrainCount(endpoint: name, sessions: server?.currentSessions, queued: server?.queued))
             }
             if counts != last { progress(counts) }
             last = counts

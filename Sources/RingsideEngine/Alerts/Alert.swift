@@ -18,6 +18,14 @@ public struct Alert: Sendable, Equatable {
     public var message: String
     /// When its condition started to hold (the first poll of the run that raised it).
     public var since: Date
+
+    public init(endpoint: String, key: String, severity: Severity, message: String, since: Date) {
+        self.endpoint = endpoint
+        self.key = key
+        self.severity = severity
+        self.message = message
+        self.since = since
+    }
 }
 
 /// One poll's reading of a condition.

@@ -9,8 +9,8 @@ public struct ActionDialog: Sendable, Equatable {
         /// A ring change is being planned (its action is known once the ring is read): the title says what.
         case planning(String)
         case previewing(ActionPreview)
-        /// The preview could not be made; the words say why.
-        case failed(OperatorAction, String)
+        /// The preview could not be made: the dialog's title, and why.
+        case failed(title: String, reason: String)
     }
 
     public var phase: Phase

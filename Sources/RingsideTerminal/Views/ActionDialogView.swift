@@ -34,8 +34,8 @@ enum ActionDialogView {
         case let .planning(what):
             title = what
             body = [("reading the ring for the plan…", .dim)]
-        case let .failed(action, reason):
-            title = action.summary
+        case let .failed(failedTitle, reason):
+            title = failedTitle
             body = [(reason, .critical), ("", .body), ("Esc closes", .dim)]
         case let .previewing(preview):
             title = preview.action.summary

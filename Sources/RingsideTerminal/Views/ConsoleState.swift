@@ -112,33 +112,30 @@ public struct ConsoleState: Sendable, Equatable {
         case drainThenMaintOnSelectedServer
     }
 
-    /// Opens the dialog for `action`, or says why not: in read-only mode nothing is even read for it.
+    /// In read-only mode: says that `what` is refused and returns `true`; nothing is even read for it.
+    private mutating func refusedInReadOnly(_ what: String) -> Bool {
+        guard let readOnlyBecause else { return false }
+        message = "read-only (\(readOnlyBecause)): \(what) is refused; nothing is sent"
+        return true
+    }
+
+    /// Opens the dialog for `action`, or says why not.
     mutating func request(_ action: OperatorAction) -> Effect {
-        if let readOnlyBecause {
-            message = "read-only (\(readOnlyBecause)): \(action.summary) is refused; nothing is sent"
-            return .none
-        }
+        if refusedInReadOnly(action.summary) { return .none }
         dialog = ActionDialog(phase: .reading(action))
         return .preview(action)
     }
 
     /// Opens the dialog for a virtual-node change, which is planned on its ring first.
     mutating func requestVirtualNodes(ring: String, node: String, change: VirtualNodeChange) -> Effect {
-        if let readOnlyBecause {
-            message = "read-only (\(readOnlyBecause)): virtual-node changes on \(ring) are refused; nothing is sent"
-            return .none
-        }
+        if refusedInReadOnly("vnodes \(ring) \(node)") { return .none }
         dialog = ActionDialog(phase: .planning("vnodes \(ring) \(node)"))
         return .planVirtualNodes(ring: ring, node: node, change: change)
     }
 
     /// An action key on the balancers screen: on the selected server, through the same dialog.
     private mutating func requestOnSelected(_ verb: OperatorAction.Verb, _ what: String) -> Effect {
-        guard screen == .balancers, selectedRow != nil else { return .none }
-        if let readOnlyBecause {
-            message = "read-only (\(readOnlyBecause)): \(what) is refused; nothing is sent"
-            return .none
-        }
+        guard screen == .balancers, selectedRow != nil, !refusedInReadOnly(what) else { return .none }
         return .actOnSelectedServer(verb)
     }
 
@@ -215,8 +212,8 @@ public struct ConsoleState: Sendable, Equatable {
             return screen == .rings ? .stage(action) : .none
         case .drainServer: return requestOnSelected(.state(.drain), "drain")
         case .drainThenMaintServer:
-            let effect = requestOnSelected(.state(.drain), "drain then maint")
-            return effect == .none ? .none : .drainThenMaintOnSelectedServer
+            guard screen == .balancers, selectedRow != nil, !refusedInReadOnly("drain then maint") else { return .none }
+            return .drainThenMaintOnSelectedServer
         case .readyServer: return requestOnSelected(.state(.ready), "ready")
         case .maintServer: return requestOnSelected(.state(.maint), "maint")
         case .weightUp: return requestOnSelected(.weight(.step(1)), "weight +1")
@@ -225,19 +222,11 @@ public struct ConsoleState: Sendable, Equatable {
         case .weightDownTen: return requestOnSelected(.weight(.step(-10)), "weight -10")
         case .restoreWeight: return requestOnSelected(.weight(.initial), "the initial weight")
         case .weightPrompt:
-            guard screen == .balancers, selectedRow != nil else { return .none }
-            if let readOnlyBecause {
-                message = "read-only (\(readOnlyBecause)): weight changes are refused; nothing is sent"
-                return .none
-            }
+            guard screen == .balancers, selectedRow != nil, !refusedInReadOnly("a weight change") else { return .none }
             return .promptWeight
         case .actionLogScreen: return go(to: .actionLog)
         case .drainNodeOffRing:
-            guard screen == .overview, let node = selectedRow else { return .none }
-            if let readOnlyBecause {
-                message = "read-only (\(readOnlyBecause)): taking \(node) off its ring is refused; nothing is sent"
-                return .none
-            }
+            guard screen == .overview, let node = selectedRow, !refusedInReadOnly("taking \(node) off its ring") else { return .none }
             dialog = ActionDialog(phase: .planning("take \(node) off its ring"))
             return .drainNodeOffRing(node)
         case .applyStaged:
@@ -246,10 +235,7 @@ public struct ConsoleState: Sendable, Equatable {
                 message = staged.isEmpty ? "nothing staged: + - d stage a change on the selected node" : "apply one staged change at a time (c clears)"
                 return .none
             }
-            if let readOnlyBecause {
-                message = "read-only (\(readOnlyBecause)): applying \(staged[0]) is refused; nothing is sent"
-                return .none
-            }
+            if refusedInReadOnly("applying \(staged[0])") { return .none }
             dialog = ActionDialog(phase: .planning("apply \(staged[0])"))
             return .applyStaged
         case .filter:

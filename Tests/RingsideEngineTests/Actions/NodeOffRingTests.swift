@@ -37,3 +37,19 @@ struct NodeOffRingTests {
         }
     }
 }
+
+/// A config edited by someone else between the preview and the apply is never overwritten.
+@Suite struct RewriteUnchangedTests {
+    @Test func aFileChangedSinceThePreviewIsLeftAlone() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ringside-rewrite-\(UUID().uuidString.prefix(8)).yml").path
+        try "alpha:\n  servers:\n   - 127.0.0.1:1:2 mc-1\n".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { unlink(path) }
+        let result = ActionRunner.rewriteUnchanged(path, line: 3, was: "   - 127.0.0.1:1:1 mc-1", keeping: "the config") { current in
+            (try? NutcrackerEdit.settingWeight(in: current, path: path, pool: "alpha", server: "mc-1", to: 3)).map { ($0.text, $0.lineNumber, $0.oldLine) }
+        }
+        guard case let .failure(reason) = result else { Issue.record("overwrote a changed file"); return }
+        #expect(reason.description == "\(path) changed since the preview; nothing was written")
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "alpha:\n  servers:\n   - 127.0.0.1:1:2 mc-1\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent).allSatisfy { !$0.hasPrefix((path as NSString).lastPathComponent + ".ringside-") }, "no backup either")
+    }
+}
