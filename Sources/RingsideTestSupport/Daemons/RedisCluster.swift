@@ -6,14 +6,22 @@ import RingsideWire
 public enum RedisCluster {
     /// `slots[i]` is the range master i serves.
     public static func start(slots: [ClosedRange<Int>]) async throws -> [Daemon] {
+        // Each node's cluster bus gets a port of its own from the test range: by default it is the client port
+        // + 10000, which nobody checked was free (it lands in the kernel's ephemeral range), and a node that
+        // cannot bind it refuses to start ("connection refused" in a loaded run).
+        let busPorts = slots.map { _ in freeLoopbackPort() }
         let masters = try await offCooperativePool {
-            try slots.map { _ in try Daemons.redis(extra: ["--cluster-enabled", "yes", "--cluster-node-timeout", "5000"]) }
+            try busPorts.map { bus in
+                try Daemons.redis(extra: ["--cluster-enabled", "yes", "--cluster-port", "\(bus)", "--cluster-node-timeout", "5000"])
+            }
         }
         do {
             for (master, range) in zip(masters, slots) {
                 try await expectOK(master, ["CLUSTER", "ADDSLOTSRANGE", "\(range.lowerBound)", "\(range.upperBound)"])
             }
-            for other in masters.dropFirst() { try await expectOK(masters[0], ["CLUSTER", "MEET", "127.0.0.1", "\(other.port)"]) }
+            for (other, bus) in zip(masters, busPorts).dropFirst() {
+                try await expectOK(masters[0], ["CLUSTER", "MEET", "127.0.0.1", "\(other.port)", "\(bus)"])
+            }
             let deadline = ContinuousClock.now + .seconds(20)
             while ContinuousClock.now < deadline {
                 var ready = true

@@ -30,14 +30,16 @@ public final class TmuxSession {
         let settings = directory.appendingPathComponent("stty.txt").path
         // The script outlives Ctrl-C and hang-ups sent to the pane's process group (a handler, not an ignore, so
         // the program starts with the default dispositions).
-        try "#!/bin/sh\ntrap : INT TERM HUP\nenv -u NO_COLOR \(assignments) \(command) 2> \(Self.quote(stderr))\nstatus=$?\nstty -a > \(Self.quote(settings)) 2>&1\necho \"exit status $status\" > \(Self.quote(status))\n"
+        try "trap : INT TERM HUP\nenv -u NO_COLOR \(assignments) \(command) 2> \(Self.quote(stderr))\nstatus=$?\nstty -a > \(Self.quote(settings)) 2>&1\necho \"exit status $status\" > \(Self.quote(status))\n"
             .write(to: script, atomically: true, encoding: .utf8)
-        chmod(script.path, 0o755)
-        // Under a loaded parallel test run `new-session` has been seen to fail silently, the program never started
-        // (no session, no exit status, no stderr), even on a second try. Starting the terminal is the harness's
-        // job: give each attempt half a second to show a session, then start over on a fresh server.
+        // The script is read by `sh`, never executed itself: a process forked by another test while the script
+        // was being written inherits its write descriptor, and while any process holds one, `execve` of the file
+        // fails with ETXTBSY. That was the "session never started" seen under parallel runs (a daemon started
+        // in that window keeps the descriptor for good, so every retry failed too).
+        // Starting the terminal is still the harness's job: an attempt that shows no session in half a second
+        // is started over on a fresh server.
         for _ in 0..<6 {
-            _ = tmux("new-session -d -s app -x \(width) -y \(height) \(Self.quote(script.path))")
+            _ = tmux("new-session -d -s app -x \(width) -y \(height) \(Self.quote("/bin/sh \(Self.quote(script.path))"))")
             for _ in 0..<10 {
                 if isRunning || FileManager.default.fileExists(atPath: status) { return }
                 usleep(50_000)
