@@ -208,6 +208,36 @@ func runOnItsOwnThread(_ body: @escaping @Sendable () -> Int32?) async -> Int32?
     }
 }
 
+/// Drain → maint on a server that is already draining: nothing to send for the drain, but the wait and the
+/// maintenance are still to confirm (it stopped at "already in effect" before).
+@Suite struct DrainThenMaintOnADrainingServerTests {
+    static let drained: ActionPreview = {
+        let action = OperatorAction(target: ServerTarget(scope: "edge", backend: "be_app", server: "app-3"), verb: .state(.drain))
+        let before = ServerActionState(status: "UP", adminState: .drain, userWeight: 1, initialWeight: 1)
+        return ActionPreview(action: action, members: [MemberPlan(endpoint: "edge", address: "127.0.0.1:49999", commands: [], before: before)])
+    }()
+
+    @Test func theDialogStillOffersApplyDefaultingToCancel() {
+        var dialog = ActionDialog(phase: .previewing(Self.drained))
+        dialog.thenMaint = true
+        #expect(dialog.hasWork && dialog.canApply)
+        var cancelled = dialog
+        #expect(cancelled.handle(.enter) == .cancel(Self.drained))
+        #expect(dialog.handle(.tab) == .stay)
+        #expect(dialog.handle(.enter) == .apply(Self.drained))
+        var state = ConsoleState()
+        state.dialog = dialog
+        let frame = ConsoleView.render(FleetFixture.snapshot, state: state, context: RenderContext(glyphs: .unicode, clock: "x"), width: 80, height: 24)
+        #expect(frame.text.contains("already draining") && frame.text.contains("[ Apply ]"), "\(frame.text)")
+    }
+
+    @Test func aPlainDrainOfADrainingServerHasNothingToConfirm() {
+        var dialog = ActionDialog(phase: .previewing(Self.drained))
+        #expect(!dialog.hasWork)
+        #expect(dialog.handle(.enter) == .close)
+    }
+}
+
 /// The balancers screen marks a server whose members disagree.
 @Suite struct SplitColumnTests {
     @Test func aSplitServerReadsSplitInTheCheckColumn() {

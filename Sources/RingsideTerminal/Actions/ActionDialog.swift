@@ -42,9 +42,16 @@ public struct ActionDialog: Sendable, Equatable {
         return preview.action.target.scope
     }
 
-    /// Apply would send something now.
+    /// The preview leaves something to confirm: commands to send, or (a drain → maint on a server already
+    /// draining) the wait for its sessions and then maintenance.
+    public var hasWork: Bool {
+        guard case let .previewing(preview) = phase else { return false }
+        return preview.sendsAnything || (thenMaint && preview.alreadyInEffect)
+    }
+
+    /// Apply would do something now.
     public var canApply: Bool {
-        guard case let .previewing(preview) = phase, preview.sendsAnything else { return false }
+        guard hasWork else { return false }
         return nameToType.map { typed == $0 } ?? true
     }
 
@@ -62,7 +69,7 @@ public struct ActionDialog: Sendable, Equatable {
         case .control("c"): return .quit
         case .escape: return closing()
         case .tab, .backTab, .left, .right:
-            if case let .previewing(preview) = phase, preview.sendsAnything { applyChosen.toggle() }
+            if hasWork { applyChosen.toggle() }
         case .backspace where nameToType != nil:
             if !typed.isEmpty { typed.removeLast() }
         case let .character(character) where nameToType != nil:
@@ -77,7 +84,7 @@ public struct ActionDialog: Sendable, Equatable {
 
     /// Leaving without applying: a preview that was shown is recorded as cancelled.
     private func closing() -> Outcome {
-        if case let .previewing(preview) = phase, preview.sendsAnything { return .cancel(preview) }
+        if hasWork, case let .previewing(preview) = phase { return .cancel(preview) }
         return .close
     }
 }

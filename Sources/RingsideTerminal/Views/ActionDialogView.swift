@@ -44,7 +44,10 @@ enum ActionDialogView {
                 (String(line), line.contains("warning:") ? .warn : line.contains("cannot") ? .critical : .body)
             }
             body.append(("", .body))
-            if !preview.sendsAnything {
+            if dialog.thenMaint && preview.alreadyInEffect {
+                body.append(("already draining: Apply waits for its sessions and queue to end, then puts it in maintenance", .body))
+            }
+            if !dialog.hasWork {
                 body.append(("nothing to send" + (preview.alreadyInEffect ? ": already in effect" : "") + "   Esc closes", .dim))
             } else {
                 if let name = dialog.nameToType {
@@ -68,7 +71,7 @@ enum ActionDialogView {
         for (row, line) in body.prefix(height - 3).enumerated() {
             canvas.put(" " + line.0, x: left + 1, y: top + 1 + row, slot: line.1 == .body ? .dialog : line.1, maxWidth: width - 3)
         }
-        if case let .previewing(preview) = dialog.phase, preview.sendsAnything {
+        if dialog.hasWork {
             let y = top + height - 2
             let cancel = "[ Cancel ]", apply = dialog.canApply ? "[ Apply ]" : "( Apply )"
             var x = left + 3
