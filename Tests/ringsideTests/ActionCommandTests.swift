@@ -45,6 +45,30 @@ struct ActionCommandTests {
         #expect(setup.changesSent.isEmpty, "\(setup.changesSent)")
     }
 
+    /// HAProxy seems to hang on the drain, and ringside is killed (-9) while it waits for the answer: the audit log
+    /// afterwards holds the action, as interrupted, with the command that was being sent.
+    @Test func anActionKilledMidSendIsAuditedAsInterrupted() async throws {
+        let setup = try await RecordedHAProxy.start(fleetSettings: ["polling: { interval: 1s, timeout: 30s }"], holdingChanges: true)
+        let scratch = try Daemon.scratchDirectory("killed-action")
+        let child = try ChildProcess(
+            executable: RingsideBinary.url.path, arguments: ["drain", "edge/be_app/app-2", "--config", setup.fleetFile, "--yes"],
+            stdio: .files(stdout: scratch.appendingPathComponent("out").path, stderr: scratch.appendingPathComponent("err").path))
+        let deadline = ContinuousClock.now + .seconds(10)
+        while setup.changesSent.isEmpty && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(setup.changesSent == ["set server be_app/app-2 state drain"])
+        child.stop(signal: SIGKILL)
+        #expect(await child.exitCode() == 128 + SIGKILL)
+        let audit = try await RingsideBinary.run(["audit", "--config", setup.fleetFile, "--json"])
+        let lines = audit.stdout.split(separator: "\n")
+        #expect(audit.status == 0 && lines.count == 1, "\(audit.stdout) \(audit.stderr)")
+        let record = try JSONSerialization.jsonObject(with: Data((lines.first ?? "").utf8)) as? [String: Any]
+        #expect(record?["result"] as? String == "interrupted" && record?["action"] as? String == "drain edge/be_app/app-2")
+        let endpoint = (record?["endpoints"] as? [[String: Any]])?.first
+        #expect((endpoint?["detail"] as? String)?.contains("planned: set server be_app/app-2 state drain") == true, "\(endpoint ?? [:])")
+        let again = try await RingsideBinary.run(["audit", "--config", setup.fleetFile])
+        #expect(again.stdout.components(separatedBy: "interrupted (begun, never finished)").count == 2, "once: \(again.stdout)")
+    }
+
     @Test func aConfirmedActionIsAppliedVerifiedAndAudited() async throws {
         let setup = try await setup()
         let applied = try await RingsideBinary.run(["drain", "edge/be_app/app-2", "--config", setup.fleetFile, "--yes", "--json"])

@@ -36,7 +36,10 @@ struct ConsoleActionEndToEndTests {
         #expect(setup.changesSent == ["set server be_app/app-2 state drain"])
         #expect(try await setup.state("app-2")?.forcedState == .drain, "show servers state agrees")
         let audit = try String(contentsOfFile: setup.auditLog, encoding: .utf8)
-        #expect(audit.contains("\"phase\":\"finished\"") && audit.contains("\"result\":\"applied\"") && audit.contains("drain edge/be_app/app-2"), "\(audit)")
+        // One line per action: the cancelled one, then the applied one.
+        let lines = audit.split(separator: "\n")
+        #expect(lines.count == 2 && lines[0].contains("\"result\":\"cancelled\"") && lines[1].contains("\"result\":\"applied\""), "\(audit)")
+        #expect(lines.allSatisfy { $0.contains("drain edge/be_app/app-2") })
         session.send("q")
         #expect(await session.waitForExit())
     }

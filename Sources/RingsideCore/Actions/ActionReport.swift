@@ -14,6 +14,9 @@ public enum ActionResult: String, Sendable, Codable {
     case refused
     /// The operator said no at the confirmation.
     case cancelled
+    /// ringside stopped (a crash, a kill, a power cut) after it began sending and before it could record the
+    /// outcome: what the servers did is unknown until they are read again.
+    case interrupted
 
     /// Exit status 0: applied, or already in effect.
     public var succeeded: Bool { self == .applied || self == .alreadyInEffect }

@@ -21,15 +21,13 @@ public struct AuditOperator: Sendable, Equatable, Codable {
     }
 }
 
-/// One line of the audit log (`ringside.audit/1`). An action writes a `started` line before its first command
-/// and a `finished` line with the outcome, both with the same `id`: a crash in between still leaves the record of
-/// what was about to be sent, and a reader sees it as interrupted.
+/// One line of the audit log (`ringside.audit/1`): one action, written when it has ended. (While it runs, the
+/// same record with what is planned waits in the log's in-flight folder; an action that never ended is written
+/// from there as `interrupted`.)
 public struct AuditRecord: Sendable, Equatable, Codable {
-    public enum Phase: String, Sendable, Codable { case started, finished }
-
     public var schema = "ringside.audit/1"
     public var id: String
-    public var phase: Phase
+    /// When the action began.
     public var time: Date
     public var `operator`: AuditOperator
     public var host: String
@@ -37,19 +35,18 @@ public struct AuditRecord: Sendable, Equatable, Codable {
     /// `drain edge/be_app/app-3`.
     public var action: String
     public var target: String
-    /// `started`: what is planned per balancer; `finished`: what was sent and answered, before and after.
+    /// What was sent and answered per balancer, before and after (for an interrupted action: what was planned).
     public var endpoints: [MemberOutcome]
-    /// `nil` on a `started` line.
-    @Nullable public var result: ActionResult?
+    public var result: ActionResult
+    /// `nil` when interrupted.
     @Nullable public var durationMs: Double?
     public var warnings: [String]
 
     public init(
-        id: String, phase: Phase, time: Date, operator: AuditOperator, host: String, version: String, action: OperatorAction,
-        endpoints: [MemberOutcome], result: ActionResult?, durationMs: Double?, warnings: [String]
+        id: String, time: Date, operator: AuditOperator, host: String, version: String, action: OperatorAction,
+        endpoints: [MemberOutcome], result: ActionResult, durationMs: Double?, warnings: [String]
     ) {
         self.id = id
-        self.phase = phase
         self.time = time
         self.operator = `operator`
         self.host = host

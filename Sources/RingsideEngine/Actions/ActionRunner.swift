@@ -96,8 +96,8 @@ public struct ActionRunner: Sendable {
         return (report, record(report, id: UUID().uuidString, warnings: preview.allWarnings))
     }
 
-    /// Sends the preview's commands, verifies every member by re-reading it, and audits the action (a `started`
-    /// line before the first command, a `finished` line after). When the audit log cannot be written, nothing is
+    /// Sends the preview's commands, verifies every member by re-reading it, and audits the action (recorded as
+    /// under way before the first command, its line written after). When the audit log cannot be written, nothing is
     /// sent: an action that cannot be proved afterwards is not taken.
     public func execute(_ preview: ActionPreview) async -> ActionReport {
         if let edit = preview.fleetFileEdit {
@@ -124,13 +124,13 @@ public struct ActionRunner: Sendable {
         }
     }
 
-    /// Writes the `started` line, runs `body`, writes the `finished` line; nothing runs without the first.
+    /// Records the action as under way, runs `body`, writes its line; nothing runs without the first.
     private func audited(_ preview: ActionPreview, planned: [MemberOutcome], body: () async -> [MemberOutcome]) async -> ActionReport {
         let started = ContinuousClock.now, startedAt = Date(), id = UUID().uuidString
         do {
-            try audit.append(AuditRecord(
-                id: id, phase: .started, time: startedAt, operator: operatorIdentity, host: host, version: version, action: preview.action,
-                endpoints: planned, result: nil, durationMs: nil, warnings: preview.allWarnings))
+            try audit.begin(AuditRecord(
+                id: id, time: startedAt, operator: operatorIdentity, host: host, version: version, action: preview.action,
+                endpoints: planned, result: .interrupted, durationMs: nil, warnings: preview.allWarnings))
         } catch {
             let members = planned.map { member in
                 var member = member
@@ -144,7 +144,7 @@ public struct ActionRunner: Sendable {
             action: preview.action, members: members, result: ActionReport.combine(members.map(\.result)), startedAt: startedAt,
             duration: ContinuousClock.now - started)
         var finished = report
-        if let problem = record(report, id: id, warnings: preview.allWarnings) {
+        if let problem = record(report, id: id, warnings: preview.allWarnings, finishing: true) {
             finished.members = finished.members.map { member in
                 var member = member
                 member.detail += " (\(problem))"
@@ -154,12 +154,13 @@ public struct ActionRunner: Sendable {
         return finished
     }
 
-    /// Writes the `finished` line; returns why it could not be written, if so.
-    private func record(_ report: ActionReport, id: String, warnings: [String]) -> String? {
+    /// Writes the action's line (`finishing`: of one recorded as under way); returns why it could not be written, if so.
+    private func record(_ report: ActionReport, id: String, warnings: [String], finishing: Bool = false) -> String? {
+        let record = AuditRecord(
+            id: id, time: report.startedAt, operator: operatorIdentity, host: host, version: version, action: report.action,
+            endpoints: report.members, result: report.result, durationMs: report.duration.secondsDouble * 1000, warnings: warnings)
         do {
-            try audit.append(AuditRecord(
-                id: id, phase: .finished, time: Date(), operator: operatorIdentity, host: host, version: version, action: report.action,
-                endpoints: report.members, result: report.result, durationMs: report.duration.secondsDouble * 1000, warnings: warnings))
+            try finishing ? audit.finish(record) : audit.append(record)
             return nil
         } catch {
             return "\(error)"

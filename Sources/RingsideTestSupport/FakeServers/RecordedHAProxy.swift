@@ -14,12 +14,14 @@ public struct RecordedHAProxy: Sendable {
     /// The commands that change a server, in every form the Runtime API has.
     public static let mutatingVerbs = ["set ", "shutdown ", "enable ", "disable ", "add ", "del ", "clear ", "commit ", "new "]
 
-    /// - Parameter fleetSettings: top-level lines for the fleet file (`read_only: true`, `polling: …`).
-    public static func start(fleetSettings: [String] = []) async throws -> RecordedHAProxy {
+    /// - Parameters:
+    ///   - fleetSettings: top-level lines for the fleet file (`read_only: true`, `polling: …`).
+    ///   - holdingChanges: the proxy never passes a change on (HAProxy seems to hang on it).
+    public static func start(fleetSettings: [String] = [], holdingChanges: Bool = false) async throws -> RecordedHAProxy {
         let haproxy = try Daemons.haproxy(backends: [
             HAProxyBackendSpec(name: "be_app", servers: (1...3).map { .init(name: "app-\($0)", port: freeLoopbackPort(), checked: false) }),
         ])
-        let proxy = try await RecordingProxy(upstreamPort: haproxy.port)
+        let proxy = try await RecordingProxy(upstreamPort: haproxy.port) { line in holdingChanges && line.hasPrefix("set server") }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ringside-recorded-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let recorded = RecordedHAProxy(haproxy: haproxy, proxy: proxy, directory: directory)

@@ -4,13 +4,15 @@ import Synchronization
 
 /// A TCP proxy in front of a real server that records every byte its clients send: the proof that a read-only
 /// ringside never writes a change, whatever keys or commands are tried, with the real server's answers.
+/// A request with a line that `holds` matches is recorded but never passed on: the server seems to hang on it
+/// (for what happens to an action when ringside dies mid-send).
 public final class RecordingProxy: Sendable {
     public let port: Int
     private let channel: any Channel
     private let recorded: Recorded
 
-    public init(upstreamPort: Int) async throws {
-        let recorded = Recorded()
+    public init(upstreamPort: Int, holds: @escaping @Sendable (String) -> Bool = { _ in false }) async throws {
+        let recorded = Recorded(holds: holds)
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { inbound in
@@ -40,6 +42,11 @@ public final class RecordingProxy: Sendable {
 
 private final class Recorded: Sendable {
     let bytes = Mutex<[UInt8]>([])
+    let holds: @Sendable (String) -> Bool
+
+    init(holds: @escaping @Sendable (String) -> Bool) {
+        self.holds = holds
+    }
 }
 
 private final class Forward: ChannelInboundHandler {
@@ -55,7 +62,10 @@ private final class Forward: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
-        if let record { record.bytes.withLock { $0 += buffer.readableBytesView } }
+        if let record {
+            record.bytes.withLock { $0 += buffer.readableBytesView }
+            if String(decoding: buffer.readableBytesView, as: UTF8.self).split(separator: "\n").contains(where: { record.holds(String($0)) }) { return }
+        }
         peer.writeAndFlush(buffer, promise: nil)
     }
 

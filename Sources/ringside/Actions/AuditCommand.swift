@@ -25,9 +25,9 @@ struct AuditCommand: AsyncParsableCommand {
         let cutoff = try since.map { Date().addingTimeInterval(-(try AuditSince.parse($0)).secondsDouble) }
         let (records, problems) = try AuditLog(path: path).read()
         for problem in problems { FileHandle.standardError.write(Data("ringside: \(problem)\n".utf8)) }
-        let shown = AuditText.entries(records).filter { cutoff == nil || $0.time >= cutoff! }
+        let shown = records.filter { cutoff == nil || $0.time >= cutoff! }
         if json {
-            for entry in shown { print(String(decoding: try AuditLog.encoder.encode(entry.record), as: UTF8.self)) }
+            for entry in shown { print(String(decoding: try AuditLog.encoder.encode(entry), as: UTF8.self)) }
         } else {
             print(shown.isEmpty ? "no actions in \(path)\(since.map { " in the last \($0)" } ?? "")" : AuditText.render(shown), terminator: shown.isEmpty ? "\n" : "")
         }

@@ -1,0 +1,66 @@
+import Foundation
+import RingsideCore
+@testable import RingsideEngine
+import Testing
+
+/// A crash mid-action: the log keeps one line per action, and the action that never ended is one of them.
+@Suite struct AuditLogTests {
+    let audit = AuditLog(path: FileManager.default.temporaryDirectory.appendingPathComponent("ringside-audit-\(UUID().uuidString.prefix(8)).jsonl").path)
+
+    func planned(_ id: String) -> AuditRecord {
+        let action = OperatorAction(target: ServerTarget(scope: "edge", backend: "be_app", server: "app-1"), verb: .state(.maint))
+        let member = MemberOutcome(
+            endpoint: "edge", address: "127.0.0.1:9999", sent: [], before: nil, expected: nil, after: nil, result: .interrupted,
+            detail: "planned: set server be_app/app-1 state maint")
+        return AuditRecord(
+            id: id, time: Date(), operator: AuditOperator(user: "ops", sudoUser: nil, sshClient: "10.0.0.7"), host: "h", version: "t",
+            action: action, endpoints: [member], result: .interrupted, durationMs: nil, warnings: [])
+    }
+
+    /// The pid of a process that has exited.
+    func goneProcess() throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/true")
+        try process.run()
+        process.waitUntilExit()
+        return process.processIdentifier
+    }
+
+    func leaveInFlight(_ record: AuditRecord, pid: Int32) throws {
+        try FileManager.default.createDirectory(atPath: audit.inFlightDirectory, withIntermediateDirectories: true)
+        let data = try AuditLog.encoder.encode(AuditLog.InFlight(pid: pid, record: record))
+        try data.write(to: URL(fileURLWithPath: audit.inFlightDirectory + "/\(record.id).json"))
+    }
+
+    @Test func anActionWhoseProcessDiedBecomesAnInterruptedLineOnce() throws {
+        try leaveInFlight(planned("dead"), pid: try goneProcess())
+        let (records, problems) = try audit.read()
+        #expect(problems.isEmpty)
+        try #require(records.count == 1)
+        #expect(records[0].id == "dead" && records[0].result == .interrupted && records[0].operator.sshClient == "10.0.0.7")
+        #expect(records[0].endpoints[0].detail.contains("planned: set server be_app/app-1 state maint"))
+        #expect(records[0].endpoints[0].detail.contains("read the server to see what it did"))
+        #expect(try audit.read().records.count == 1, "recovered once")
+        #expect(AuditText.render(records).contains("interrupted"))
+    }
+
+    @Test func anActionStillUnderWayStaysInFlightAndFinishesAsOneLine() throws {
+        try audit.begin(planned("live"))
+        #expect(try audit.read().records.isEmpty, "this process is still carrying it out")
+        var done = planned("live")
+        done.result = .applied
+        try audit.finish(done)
+        let records = try audit.read().records
+        #expect(records.map(\.result) == [.applied])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: audit.inFlightDirectory).isEmpty)
+    }
+
+    @Test func aCrashBetweenTheLineAndTheClearIsNotLoggedTwice() throws {
+        var done = planned("both")
+        done.result = .applied
+        try audit.append(done)
+        try leaveInFlight(planned("both"), pid: try goneProcess())
+        #expect(try audit.read().records.map(\.result) == [.applied])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: audit.inFlightDirectory).isEmpty)
+    }
+}
