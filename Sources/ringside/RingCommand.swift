@@ -108,43 +108,49 @@ struct RingCommand: AsyncParsableCommand {
             discussion: "Changes apply in this order whatever the command line order: --add, --remove, --weight, --vnodes, --drain.")
         @Argument(help: "The ring (omit with --nutcracker-config or --haproxy).") var ring: String?
         @OptionGroup var selection: RingSelection
-        @Option(help: ArgumentHelp("Set a node's weight.", valueName: "NODE=W")) var weight: [String] = []
-        @Option(help: ArgumentHelp("Add or remove virtual nodes (points), rounded to whole weight steps.", valueName: "NODE=+N|-N")) var vnodes: [String] = []
-        @Option(help: ArgumentHelp("Add a node.", valueName: "NAME=HOST:PORT[:W]")) var add: [String] = []
-        @Option(help: ArgumentHelp("Remove a node.", valueName: "NODE")) var remove: [String] = []
-        @Option(help: ArgumentHelp("Take a node out of hashing (HAProxy drain, nginx down, twemproxy ejection).", valueName: "NODE")) var drain: [String] = []
+        @OptionGroup var staged: RingChangeOptions
         @Flag(help: "Print JSON (schema ringside.ring-plan/1).") var json = false
 
         func run() async throws {
-            let changes = try stagedChanges()
+            let changes = try staged.changes()
             guard !changes.isEmpty else { throw ValidationError("give at least one change: --weight, --vnodes, --add, --remove or --drain") }
             let (ring, _) = try await selection.build(ring)
             let report = RingPlanReport(try RingPlan(ring, changes: changes))
             try write(json ? report.reportJSON() + Data("\n".utf8) : Data(RingText.render(report).utf8))
         }
+    }
+}
 
-        func stagedChanges() throws -> [RingChange] {
-            var changes = try add.map { try RingChange.parseAdd($0).mapError { ValidationError($0.description) }.get() }
-            changes += remove.map { .remove(node: $0) }
-            changes += try weight.map { text in
-                let (node, value) = try Self.assignment(text, option: "--weight")
-                guard let weight = Int(value), weight >= 0 else { throw ValidationError("--weight \(text): the weight must be a whole number ≥ 0") }
-                return .setWeight(node: node, weight: weight)
-            }
-            changes += try vnodes.map { text in
-                let (node, value) = try Self.assignment(text, option: "--vnodes")
-                guard let delta = Int(value), delta != 0, value.hasPrefix("+") || value.hasPrefix("-") else {
-                    throw ValidationError("--vnodes \(text): give a signed count such as +40 or -16")
-                }
-                return .virtualNodes(node: node, delta: delta)
-            }
-            return changes + drain.map { .drain(node: $0) }
-        }
+/// A staged ring change on the command line (`ring plan`, `warm --ring`).
+struct RingChangeOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Set a node's weight.", valueName: "NODE=W")) var weight: [String] = []
+    @Option(help: ArgumentHelp("Add or remove virtual nodes (points), rounded to whole weight steps.", valueName: "NODE=+N|-N")) var vnodes: [String] = []
+    @Option(help: ArgumentHelp("Add a node.", valueName: "NAME=HOST:PORT[:W]")) var add: [String] = []
+    @Option(help: ArgumentHelp("Remove a node.", valueName: "NODE")) var remove: [String] = []
+    @Option(help: ArgumentHelp("Take a node out of hashing (HAProxy drain, nginx down, twemproxy ejection).", valueName: "NODE")) var drain: [String] = []
 
-        static func assignment(_ text: String, option: String) throws -> (String, String) {
-            guard let equals = text.firstIndex(of: "="), equals != text.startIndex else { throw ValidationError("\(option) takes NODE=VALUE (got '\(text)')") }
-            return (String(text[..<equals]), String(text[text.index(after: equals)...]))
+    /// In the order they apply, whatever the command line order: add, remove, weight, vnodes, drain.
+    func changes() throws -> [RingChange] {
+        var changes = try add.map { try RingChange.parseAdd($0).mapError { ValidationError($0.description) }.get() }
+        changes += remove.map { .remove(node: $0) }
+        changes += try weight.map { text in
+            let (node, value) = try Self.assignment(text, option: "--weight")
+            guard let weight = Int(value), weight >= 0 else { throw ValidationError("--weight \(text): the weight must be a whole number ≥ 0") }
+            return .setWeight(node: node, weight: weight)
         }
+        changes += try vnodes.map { text in
+            let (node, value) = try Self.assignment(text, option: "--vnodes")
+            guard let delta = Int(value), delta != 0, value.hasPrefix("+") || value.hasPrefix("-") else {
+                throw ValidationError("--vnodes \(text): give a signed count such as +40 or -16")
+            }
+            return .virtualNodes(node: node, delta: delta)
+        }
+        return changes + drain.map { .drain(node: $0) }
+    }
+
+    static func assignment(_ text: String, option: String) throws -> (String, String) {
+        guard let equals = text.firstIndex(of: "="), equals != text.startIndex else { throw ValidationError("\(option) takes NODE=VALUE (got '\(text)')") }
+        return (String(text[..<equals]), String(text[text.index(after: equals)...]))
     }
 }
 

@@ -46,13 +46,23 @@ public struct AuditRecord: Sendable, Equatable, Codable {
         id: String, time: Date, operator: AuditOperator, host: String, version: String, action: OperatorAction,
         endpoints: [MemberOutcome], result: ActionResult, durationMs: Double?, warnings: [String]
     ) {
+        self.init(
+            id: id, time: time, operator: `operator`, host: host, version: version, action: action.summary, target: action.target.description,
+            endpoints: endpoints, result: result, durationMs: durationMs, warnings: warnings)
+    }
+
+    /// A record of something other than a balancer action (a warm): `action` as the log shows it.
+    public init(
+        id: String, time: Date, operator: AuditOperator, host: String, version: String, action: String, target: String,
+        endpoints: [MemberOutcome], result: ActionResult, durationMs: Double?, warnings: [String]
+    ) {
         self.id = id
         self.time = time
         self.operator = `operator`
         self.host = host
         self.version = version
-        self.action = action.summary
-        self.target = action.target.description
+        self.action = action
+        self.target = target
         self.endpoints = endpoints
         self.result = result
         self.durationMs = durationMs

@@ -29,21 +29,32 @@ public struct RESPPair: Sendable, Equatable {
 public enum RESP {
     /// The largest string or collection a reply may declare: the reply limit (`WireLimits.maxReplyBytes`' default).
     public static let maxDeclaredLength: Int64 = 16 << 20
-    public static let framing = ReplyFraming.scanned { bytes, _ in
-        switch decode(bytes) {
+    public static let framing = ReplyFraming.scanned { bytes, _ in frame(bytes, at: 0) }
+
+    /// Where the reply starting at `start` ends (its length from `start`): for framing a stream of replies.
+    public static func frame(_ bytes: [UInt8], at start: Int) -> FrameScan {
+        switch decode(bytes, at: start) {
         case let .value(_, length): .complete(length: length)
-        case .incomplete: .incomplete(resumeAt: 0)
+        case .incomplete: .incomplete(resumeAt: start)
         case let .invalid(reason): .invalid(reason)
         }
     }
 
     /// A command as a RESP array of bulk strings (the only form servers must accept).
     public static func command(_ arguments: [String]) -> [UInt8] {
-        var out = Array("*\(arguments.count)\r\n".utf8)
-        for argument in arguments {
-            out += Array("$\(argument.utf8.count)\r\n".utf8) + Array(argument.utf8) + [13, 10]
-        }
+        var out: [UInt8] = []
+        append(arguments.map { Array($0.utf8) }, to: &out)
         return out
+    }
+
+    /// Appends a command of binary-safe arguments (keys with any bytes, `DUMP` payloads) to `out`.
+    public static func append(_ arguments: [[UInt8]], to out: inout [UInt8]) {
+        out += Array("*\(arguments.count)\r\n".utf8)
+        for argument in arguments {
+            out += Array("$\(argument.count)\r\n".utf8)
+            out += argument
+            out += [13, 10]
+        }
     }
 
     public enum Decoded: Equatable {
@@ -52,12 +63,13 @@ public enum RESP {
         case invalid(String)
     }
 
-    /// Decodes the first value in `bytes`. Bulk payloads are taken by their declared length, never searched.
-    public static func decode(_ bytes: [UInt8]) -> Decoded {
-        var reader = Reader(bytes: bytes)
+    /// Decodes the first value in `bytes` from `start` (its length counted from there). Bulk payloads are taken
+    /// by their declared length, never searched.
+    public static func decode(_ bytes: [UInt8], at start: Int = 0) -> Decoded {
+        var reader = Reader(bytes: bytes, position: start)
         do {
             let value = try reader.value(depth: 0)
-            return .value(value, length: reader.position)
+            return .value(value, length: reader.position - start)
         } catch Reader.Failure.incomplete {
             return .incomplete
         } catch let Reader.Failure.invalid(reason) {
@@ -80,7 +92,7 @@ public enum RESP {
         static let maxDepth = 32
 
         let bytes: [UInt8]
-        var position = 0
+        var position: Int
 
         mutating func value(depth: Int) throws -> RESPValue {
             guard depth < Self.maxDepth else { throw Failure.invalid("nesting deeper than \(Self.maxDepth)") }

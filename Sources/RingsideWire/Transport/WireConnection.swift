@@ -100,7 +100,7 @@ public struct WireConnection: Sendable {
         channel.close().recover { _ in }
     }
 
-    private static func classify(connectError error: any Error, limits: WireLimits) -> WireError {
+    static func classify(connectError error: any Error, limits: WireLimits) -> WireError {
         if let error = error as? ChannelError, case .connectTimeout = error { return .connectTimeout(limits.connectTimeout) }
         let underlying = (error as? NIOConnectionError)?.connectionErrors.map(\.error) ?? [error]
         for cause in underlying {

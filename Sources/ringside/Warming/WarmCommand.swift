@@ -1,0 +1,179 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Synchronization
+import RingsideCore
+import RingsideEngine
+import RingsideWire
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `ringside warm TARGET …`: copies keys onto a cache node before it takes traffic.
+struct WarmCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "warm", abstract: "Copy keys onto a cache node before it takes traffic: a ring's moved keys, a whole node, or a key list.",
+        discussion: """
+            TARGET and NODE are cache nodes of the fleet file. With --ring, the keys copied are exactly those the \
+            staged change (--add, --remove, --weight, --vnodes, --drain) moves onto TARGET, each read from the node \
+            that owns it now; with no change, the keys TARGET owns that sit on the node that would own them without \
+            it (written elsewhere while TARGET was ejected). Nothing already on TARGET is overwritten: Redis gets \
+            RESTORE without REPLACE, memcached ms in add mode; TTLs and flags are kept.
+
+            Progress goes to standard error, the report to standard output. Ctrl-C stops after the batches in \
+            flight and prints the report. Exit status: 0 complete, 1 failed, cancelled, refused or not confirmed, \
+            2 usage and fleet errors.
+            """)
+
+    @Argument(help: "The cache node to warm.") var target: String
+    @Option(help: ArgumentHelp("Warm for a ring of the fleet file (see `ringside ring list`).", valueName: "RING")) var ring: String?
+    @OptionGroup var staged: RingChangeOptions
+    @Option(help: ArgumentHelp("Copy every key of NODE (clone), or with --keys, the listed keys from NODE.", valueName: "NODE")) var from: String?
+    @Option(help: ArgumentHelp("A file of keys, one per line ('-' for standard input).", valueName: "FILE")) var keys: String?
+    @Option(help: ArgumentHelp("At most N keys a second read from the sources.", valueName: "N")) var rate: Double?
+    @Option(help: ArgumentHelp("At most N value bytes a second read from the sources.", valueName: "N")) var bytesRate: Double?
+    @Option(help: "Keys per batch.") var batch = 500
+    @Option(help: "Batches in flight at once.") var depth = 4
+    @Option(help: ArgumentHelp("Skip (and report) keys larger than this many bytes.", valueName: "BYTES")) var maxKeyBytes: Int64 = 8 << 20
+    @OptionGroup var flags: ActionFlags
+
+    func validate() throws {
+        let modes = [ring != nil, from != nil && keys == nil, keys != nil].filter { $0 }.count
+        guard modes == 1 else { throw ValidationError("give one of --ring RING, --from NODE (clone), or --keys FILE --from NODE") }
+        if keys != nil, from == nil { throw ValidationError("--keys needs --from NODE: the node to read the keys from") }
+        if ring == nil, (try? staged.changes().isEmpty) == false { throw ValidationError("--add, --remove, --weight, --vnodes and --drain stage a change of --ring RING") }
+        if let rate, rate <= 0 { throw ValidationError("--rate must be positive") }
+        if let bytesRate, bytesRate <= 0 { throw ValidationError("--bytes-rate must be positive") }
+        guard batch > 0, depth > 0, maxKeyBytes > 0 else { throw ValidationError("--batch, --depth and --max-key-bytes must be positive") }
+    }
+
+    func run() async throws {
+        let fleet = try flags.fleet()
+        let runner = WarmRunner(actions: try flags.runner(for: fleet))
+        var settings = WarmSettings()
+        settings.batchSize = batch
+        settings.depth = depth
+        settings.maxKeyBytes = maxKeyBytes
+        settings.keysPerSecond = rate
+        settings.bytesPerSecond = bytesRate
+        settings.dryRun = flags.dryRun
+        let request = WarmRequest(target: target, keys: try await keySource(fleet, runner: runner))
+        let preview: WarmPreview
+        do { preview = try await runner.preview(request, settings: settings) } catch { throw usage(error.description) }
+        if !flags.json { print(WarmText.preview(preview), terminator: "") }
+        if let unreadable = ([preview.target] + preview.sources).first(where: { $0.items == nil }) {
+            throw failure("\(unreadable.name) cannot be read: \(unreadable.problem ?? "no answer"); nothing was sent")
+        }
+        if !flags.dryRun, !runner.gate.isReadOnly, !flags.yes {
+            guard let confirmed = ask(preview.summary) else {
+                throw failure("not started: there is no terminal to confirm on; pass --yes to warm from a script")
+            }
+            guard confirmed else {
+                if !flags.json { print("cancelled: nothing was sent") }
+                throw ExitCode(1)
+            }
+        }
+        let control = WarmControl()
+        let interrupt = cancelOnInterrupt(control)
+        let printer = ProgressPrinter()
+        let report = await runner.execute(preview, control: control) { printer.show($0) }
+        printer.finish()
+        interrupt.cancel()
+        if flags.json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print(WarmText.report(report), terminator: "")
+        }
+        if report.outcome != .complete || report.counts.failed > 0 { throw ExitCode(1) }
+    }
+
+    private func keySource(_ fleet: Fleet, runner: WarmRunner) async throws -> WarmRequest.Keys {
+        if let ring { return .ring(try await plan(ring, fleet: fleet, limits: runner.limits)) }
+        guard let from else { throw ValidationError("give --ring, --from or --keys") }
+        guard let keys else { return .clone(from: from) }
+        return .list(try Self.readKeys(keys), from: from)
+    }
+
+    /// The staged change of `name`; with none, the ring without the target against the ring as it is.
+    private func plan(_ name: String, fleet: Fleet, limits: WireLimits) async throws -> RingPlan {
+        let rings = try RingCatalog.rings(in: fleet)
+        guard let declaration = rings.first(where: { $0.name == name }) else {
+            throw usage("no ring '\(name)' (rings: \(rings.map(\.name).joined(separator: ", ")))")
+        }
+        do {
+            let ring = try HashRing(try await RingCatalog.definition(of: declaration, limits: limits))
+            let changes = try staged.changes()
+            if !changes.isEmpty { return try RingPlan(ring, changes: changes) }
+            let (without, _) = try ring.definition.applying([RingChange.drain(node: target)], current: ring)
+            return try RingPlan(before: HashRing(without), after: ring)
+        } catch let error as RingError {
+            throw usage(error.description)
+        }
+    }
+
+    /// One key per line (CR LF or LF), empty lines skipped; keys are bytes, not text.
+    static func readKeys(_ path: String) throws -> [[UInt8]] {
+        let data: Data
+        if path == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            guard let contents = FileManager.default.contents(atPath: path) else { throw usageError("cannot read the key list \(path)") }
+            data = contents
+        }
+        return data.split(separator: 10).map { line in Array(line.last == 13 ? line.dropLast() : line) }.filter { !$0.isEmpty }
+    }
+
+    private func ask(_ summary: String) -> Bool? {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDERR_FILENO) == 1 else { return nil }
+        FileHandle.standardError.write(Data("\(summary)? Type 'yes' to start, anything else cancels: ".utf8))
+        return readLine()?.trimmingCharacters(in: .whitespaces) == "yes"
+    }
+
+    private func usage(_ message: String) -> ExitCode { Self.usageError(message) }
+
+    private static func usageError(_ message: String) -> ExitCode {
+        FileHandle.standardError.write(Data("ringside: \(message)\n".utf8))
+        return ExitCode(2)
+    }
+
+    private func failure(_ message: String) -> ExitCode {
+        FileHandle.standardError.write(Data("ringside: \(message)\n".utf8))
+        return ExitCode(1)
+    }
+
+    /// The first Ctrl-C cancels the job (it reports what it did); the default action comes back for a second.
+    private func cancelOnInterrupt(_ control: WarmControl) -> any DispatchSourceSignal {
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler {
+            FileHandle.standardError.write(Data("\nringside: stopping after the batches in flight…\n".utf8))
+            control.cancel()
+            signal(SIGINT, SIG_DFL)
+        }
+        source.resume()
+        return source
+    }
+}
+
+/// Progress on standard error: a bar redrawn in place on a terminal, a line every second otherwise.
+final class ProgressPrinter: Sendable {
+    private let onTerminal = isatty(STDERR_FILENO) == 1
+    private let lastShown = Mutex<Double>(0)
+
+    func show(_ progress: WarmProgress) {
+        let due = lastShown.withLock { last in
+            guard progress.elapsedSeconds - last >= (onTerminal ? 0.1 : 1) else { return false }
+            last = progress.elapsedSeconds
+            return true
+        }
+        guard due else { return }
+        let text = onTerminal ? "\r\u{1B}[K" + WarmText.progressBar(progress) : WarmText.progressLine(progress) + "\n"
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    func finish() {
+        if onTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}
