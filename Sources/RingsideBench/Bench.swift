@@ -6,5 +6,5 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ringside-bench",
         abstract: "ringside's performance benchmarks.",
-        subcommands: [PollFleetBench.self, PeerComparisonBench.self, ScreenBench.self, RingBench.self, DemoBench.self, WireBench.self, ServeFakes.self])
+        subcommands: [PollFleetBench.self, PeerComparisonBench.self, ScreenBench.self, RingBench.self, DemoBench.self, WireBench.self, WarmBench.self, ServeFakes.self])
 }

@@ -5,6 +5,8 @@ import Testing
 
 struct LineStreamTests {
     let limits = WireLimits(connectTimeout: .seconds(1), requestTimeout: .milliseconds(200))
+    /// For the tests that are not about the deadline: a loaded two-core run has stalled a fake's reply past 200 ms.
+    let patient = WireLimits(connectTimeout: .seconds(5), requestTimeout: .seconds(5))
 
     @Test func aMetadumpThatNeverComesFailsWithATimeoutNotAHang() async throws {
         let server = try await FakeServer(.silent)
@@ -18,7 +20,7 @@ struct LineStreamTests {
         let cut = try await FakeServer(.replyThenClose(Array("key=a exp=-1 la=1 cas=1 fetch=no cls=1 size=60\n".utf8)))
         var listed: [MemcachedKeyCopy.DumpLine] = []
         await #expect(throws: WireError.closedMidReply(receivedBytes: 0)) {
-            try await MemcachedKeyCopyConnection.listKeys(host: "127.0.0.1", port: cut.port, limits: limits) { lines in
+            try await MemcachedKeyCopyConnection.listKeys(host: "127.0.0.1", port: cut.port, limits: patient) { lines in
                 listed += lines
                 return true
             }
@@ -26,7 +28,7 @@ struct LineStreamTests {
         #expect(listed == [.item(key: Array("a".utf8), expiresAt: -1, size: 60)])
         let garbage = try await FakeServer(.reply { _, _ in Array("HTTP/1.1 400 Bad Request\r\n".utf8) })
         await #expect(throws: WireError.malformedReply("metadump line without key= and exp=: HTTP/1.1 400 Bad Request")) {
-            try await MemcachedKeyCopyConnection.listKeys(host: "127.0.0.1", port: garbage.port, limits: limits) { _ in true }
+            try await MemcachedKeyCopyConnection.listKeys(host: "127.0.0.1", port: garbage.port, limits: patient) { _ in true }
         }
         await cut.stop()
         await garbage.stop()
@@ -38,7 +40,7 @@ struct LineStreamTests {
             Array((request < 2 ? "BUSY currently processing crawler request\r\n" : "key=k exp=-1 la=1 cas=1 fetch=no cls=1 size=60\nEND\r\n").utf8)
         })
         var listed: [MemcachedKeyCopy.DumpLine] = []
-        try await MemcachedKeyCopyConnection.listKeys(host: "127.0.0.1", port: server.port, limits: limits, busyBackoff: .milliseconds(10)) { lines in
+        try await MemcachedKeyCopyConnection.listKeys(host: "127.0.0.1", port: server.port, limits: patient, busyBackoff: .milliseconds(10)) { lines in
             listed += lines
             return true
         }

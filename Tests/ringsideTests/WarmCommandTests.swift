@@ -1,0 +1,86 @@
+import Foundation
+import RingsideCore
+import RingsideTestSupport
+import RingsideWire
+import Testing
+
+/// `ringside warm` as a runbook runs it, against real Redis nodes.
+@Suite(.heavy, .enabled(if: DaemonKind.redis.shouldRunLiveTests, "needs redis-server"))
+struct WarmCommandTests {
+    struct Setup {
+        let source: Daemon
+        let target: Daemon
+        let fleetFile: String
+    }
+
+    func setup() async throws -> Setup {
+        let source = try Daemons.redis(), target = try Daemons.redis()
+        try await CacheTraffic.redisCommands(port: source.port, (0..<300).map { ["SET", "k:\($0)", "v", "EX", "600"] } + [["SET", "hot key", "h"]])
+        let directory = try Daemon.scratchDirectory("warm-cli")
+        let fleetFile = directory.appendingPathComponent("fleet.yaml").path
+        try """
+            fleet: warm
+            audit_log: \(directory.appendingPathComponent("audit.jsonl").path)
+            nodes:
+              - { name: cache-a, kind: redis, address: 127.0.0.1:\(source.port) }
+              - { name: cache-b, kind: redis, address: 127.0.0.1:\(target.port) }
+            """.write(toFile: fleetFile, atomically: true, encoding: .utf8)
+        return Setup(source: source, target: target, fleetFile: fleetFile)
+    }
+
+    func keysOnTarget(_ setup: Setup) async throws -> RESPValue {
+        try await CacheTraffic.redisCommands(port: setup.target.port, [["DBSIZE"]])[0]
+    }
+
+    @Test func aScriptedCloneCopiesEverythingAndPrintsTheReportAsJSON() async throws {
+        let setup = try await setup()
+        let result = try await RingsideBinary.run(["warm", "cache-b", "--from", "cache-a", "--config", setup.fleetFile, "--yes", "--json"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let report = try JSONDecoder().decode(WarmReport.self, from: Data(result.stdout.utf8))
+        #expect(report.schema == "ringside.warm-report/1" && report.outcome == .complete && report.counts.copied == 301)
+        #expect(try await keysOnTarget(setup) == .integer(301))
+        let audit = try await RingsideBinary.run(["audit", "--config", setup.fleetFile])
+        #expect(audit.stdout.contains("warm cache-b from cache-a (clone)") && audit.stdout.contains("applied"), "\(audit.stdout)")
+    }
+
+    @Test func aKeyListFromStandardInputCopiesOnlyThoseKeys() async throws {
+        let setup = try await setup()
+        let result = try await RingsideBinary.run(
+            ["warm", "cache-b", "--keys", "-", "--from", "cache-a", "--config", setup.fleetFile, "--yes"], stdin: "hot key\nk:1\r\nnot there\n")
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("scanned 3: copied 2, already present 0, expired 1"), "\(result.stdout)")
+        #expect(try await keysOnTarget(setup) == .integer(2))
+    }
+
+    @Test func withoutATerminalOrYesReadOnlyOrAnUnreadableSourceNothingIsWritten() async throws {
+        let setup = try await setup()
+        let unconfirmed = try await RingsideBinary.run(["warm", "cache-b", "--from", "cache-a", "--config", setup.fleetFile])
+        #expect(unconfirmed.status == 1 && unconfirmed.stderr.contains("no terminal to confirm on; pass --yes"), "\(unconfirmed.stderr)")
+        let readOnly = try await RingsideBinary.run(["warm", "cache-b", "--from", "cache-a", "--config", setup.fleetFile, "--yes", "--read-only"])
+        #expect(readOnly.status == 1 && readOnly.stdout.contains("refused") && readOnly.stdout.contains("read-only (--read-only)"), "\(readOnly.stdout)")
+        let dryRun = try await RingsideBinary.run(["warm", "cache-b", "--from", "cache-a", "--config", setup.fleetFile, "--dry-run"])
+        #expect(dryRun.status == 0 && dryRun.stdout.contains("would copy 301") && dryRun.stdout.contains("nothing was written"), "\(dryRun.stdout)")
+        setup.source.stop()
+        let down = try await RingsideBinary.run(["warm", "cache-b", "--from", "cache-a", "--config", setup.fleetFile, "--yes"])
+        #expect(down.status == 1 && down.stderr.contains("cache-a cannot be read: connection refused; nothing was sent"), "\(down.stderr)")
+        #expect(try await keysOnTarget(setup) == .integer(0))
+    }
+
+    @Test func wrongArgumentsSayWhatIsWrongAndExitTwo() async throws {
+        let setup = try await setup()
+        let cases: [([String], String)] = [
+            (["warm", "cache-b"], "give one of --ring RING, --from NODE (clone), or --keys FILE --from NODE"),
+            (["warm", "cache-b", "--keys", "/nonexistent"], "--keys needs --from NODE"),
+            (["warm", "cache-z", "--from", "cache-a"], "no cache node named 'cache-z' in the fleet (there are: cache-a, cache-b)"),
+            (["warm", "cache-a", "--from", "cache-a"], "'cache-a' cannot be warmed from itself"),
+            (["warm", "cache-b", "--ring", "nope"], "no ring 'nope'"),
+            (["warm", "cache-b", "--from", "cache-a", "--add", "x=1.2.3.4:1"], "stage a change of --ring RING"),
+            (["warm", "cache-b", "--keys", "/nonexistent", "--from", "cache-a"], "cannot read the key list /nonexistent"),
+        ]
+        for (arguments, message) in cases {
+            let result = try await RingsideBinary.run(arguments + ["--config", setup.fleetFile, "--yes"])
+            #expect(result.status == 2 && result.stderr.contains(message), "\(arguments): \(result.status) \(result.stderr)")
+        }
+        #expect(try await keysOnTarget(setup) == .integer(0))
+    }
+}
