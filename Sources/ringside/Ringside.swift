@@ -12,7 +12,7 @@ struct Ringside: AsyncParsableCommand {
         version: "ringside \(version)",
         subcommands: [
             ConsoleCommand.self, StatusCommand.self, RingCommand.self, DrainCommand.self, ReadyCommand.self, MaintCommand.self, WeightCommand.self, VNodesCommand.self,
-            WarmCommand.self, AuditCommand.self, DemoCommand.self,
+            WarmCommand.self, RebalanceCommand.self, AuditCommand.self, DemoCommand.self,
         ],
         defaultSubcommand: ConsoleCommand.self)
 

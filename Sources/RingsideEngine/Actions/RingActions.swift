@@ -22,6 +22,14 @@ public enum VirtualNodeChange: Sendable, Equatable {
 public struct RingActionPlan: Sendable {
     public var plan: RingPlanReport
     public var preview: ActionPreview
+    /// The rings before and after: what a warm ahead of the change selects keys by.
+    public var exact: RingPlan
+
+    init(_ exact: RingPlan, preview: ActionPreview) {
+        self.plan = RingPlanReport(exact)
+        self.preview = preview
+        self.exact = exact
+    }
 }
 
 /// Ring changes as actions. On an HAProxy consistent-hash backend a node's points are 16 per weight unit and a
@@ -127,11 +135,11 @@ extension ActionRunner {
             case .add, .remove:
                 throw ActionError("HAProxy servers are added and removed in its configuration; ringside changes weights and states only")
             }
-            return RingActionPlan(plan: RingPlanReport(plan), preview: try await preview(OperatorAction(target: target, verb: verb)))
+            return RingActionPlan(plan, preview: try await preview(OperatorAction(target: target, verb: verb)))
         case let .twemproxyPool(path, pool):
-            return RingActionPlan(plan: RingPlanReport(plan), preview: try poolPreview(change, weightAfter: weightAfter, path: path, pool: pool, declaration: declaration))
+            return RingActionPlan(plan, preview: try poolPreview(change, weightAfter: weightAfter, path: path, pool: pool, declaration: declaration))
         case .members:
-            return RingActionPlan(plan: RingPlanReport(plan), preview: try fleetFilePreview(change, weightAfter: weightAfter, declaration: declaration))
+            return RingActionPlan(plan, preview: try fleetFilePreview(change, weightAfter: weightAfter, declaration: declaration))
         case .redisCluster:
             throw ActionError("ring '\(declaration.name)' is a Redis Cluster: its slots move by migration, which ringside does not do")
         }

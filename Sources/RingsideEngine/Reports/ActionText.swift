@@ -15,9 +15,13 @@ public enum ActionText {
             let edit = change.edit
             var text = "\(preview.action.summary) on \(change.balancer) (\(change.statsAddress))\n"
             text += "    now     \(edit.path):\(edit.lineNumber): \(edit.oldLine.trimmingLeadingSpaces)\n"
-            text += "    write   \(edit.newLine.trimmingLeadingSpaces)   (a timestamped backup first)\n"
+            text += edit.removes
+                ? "    write   the file without that line   (a timestamped backup first)\n"
+                : "    write   \(edit.newLine.trimmingLeadingSpaces)   (a timestamped backup first)\n"
             text += "    run     \(change.applyCommand)\n"
-            text += "    expect  pool \(edit.pool) served again, \(edit.server) weight \(edit.oldWeight) → \(edit.newWeight)\n"
+            text += edit.removes
+                ? "    expect  pool \(edit.pool) served again without \(edit.server)\n"
+                : "    expect  pool \(edit.pool) served again, \(edit.server) weight \(edit.oldWeight) → \(edit.newWeight)\n"
             for warning in preview.allWarnings { text += "  warning: \(warning)\n" }
             return text
         }

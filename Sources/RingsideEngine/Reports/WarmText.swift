@@ -74,3 +74,31 @@ public enum WarmText {
         value < 10 ? String(format: "%.2fs", value) : value < 600 ? String(format: "%.0fs", value) : String(format: "%dm%02ds", Int(value) / 60, Int(value) % 60)
     }
 }
+
+/// `ringside rebalance --json`: schema `ringside.rebalance/1`. Every step that ran, in order; `heldBack` says why
+/// the ring was not changed when it was not.
+public struct RebalanceOutput: Encodable {
+    public var schema = "ringside.rebalance/1"
+    public var plan: RingPlanReport
+    public var warms: [WarmReport]
+    @Nullable public var coverage: WarmCoverage?
+    @Nullable public var heldBack: String?
+    public var preview: ActionPreview
+    public var reports: [ActionReport]
+
+    public init(plan: RingPlanReport, warms: [WarmReport], coverage: WarmCoverage?, heldBack: String?, preview: ActionPreview, reports: [ActionReport]) {
+        self.plan = plan
+        self.warms = warms
+        self.coverage = coverage
+        self.heldBack = heldBack
+        self.preview = preview
+        self.reports = reports
+    }
+
+    public func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+}

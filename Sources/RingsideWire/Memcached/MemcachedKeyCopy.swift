@@ -17,30 +17,51 @@ public enum MemcachedKeyCopy {
         case busy(String)
     }
 
-    /// Reads one metadump line (without its line ending): `key=<uri-encoded> exp=… la=… … size=…`.
+    /// Reads one metadump line (without its line ending): `key=<uri-encoded> exp=… la=… … size=…`. Bytes, not
+    /// text: a listing is millions of these lines, and going through `String` cost more than the copy itself.
     public static func dumpLine(_ line: ArraySlice<UInt8>) throws(WireError) -> DumpLine {
-        let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        if text == "END" { return .end }
-        if text.hasPrefix("BUSY") { return .busy(text) }
-        if text.hasPrefix("ERROR") || text.hasPrefix("CLIENT_ERROR") || text.hasPrefix("SERVER_ERROR") { throw .serverError(text) }
+        let isSpace = { (byte: UInt8) in byte == 32 || byte == 9 || byte == 13 || byte == 10 }
+        guard let first = line.firstIndex(where: { !isSpace($0) }), let last = line.lastIndex(where: { !isSpace($0) }) else {
+            throw .malformedReply("an empty metadump line")
+        }
+        let trimmed = line[first...last]
+        if trimmed.elementsEqual("END".utf8) { return .end }
+        if trimmed.starts(with: "BUSY".utf8) { return .busy(String(decoding: trimmed, as: UTF8.self)) }
+        if trimmed.starts(with: "ERROR".utf8) || trimmed.starts(with: "CLIENT_ERROR".utf8) || trimmed.starts(with: "SERVER_ERROR".utf8) {
+            throw .serverError(String(decoding: trimmed, as: UTF8.self))
+        }
         var key: [UInt8]?, expiresAt: Int64?, size: Int?
-        for field in text.split(separator: " ") {
-            guard let equals = field.firstIndex(of: "=") else { continue }
-            let value = field[field.index(after: equals)...]
-            switch field[..<equals] {
-            case "key": key = percentDecoded(value)
-            case "exp": expiresAt = Int64(value)
-            case "size": size = Int(value)
-            default: break
+        for field in trimmed.split(separator: 32) {
+            guard let equals = field.firstIndex(of: UInt8(ascii: "=")) else { continue }
+            let name = field[..<equals], value = field[(equals + 1)...]
+            if name.elementsEqual("key".utf8) {
+                key = percentDecoded(value)
+            } else if name.elementsEqual("exp".utf8) {
+                expiresAt = integer(value)
+            } else if name.elementsEqual("size".utf8) {
+                size = integer(value).map(Int.init)
             }
         }
         guard let key, !key.isEmpty, let expiresAt else { throw .malformedReply("metadump line without key= and exp=: \(WireError.preview(Array(line)))") }
         return .item(key: key, expiresAt: expiresAt, size: size)
     }
 
+    /// A decimal, optionally negative (`exp=-1`); `nil` for anything else.
+    private static func integer(_ digits: ArraySlice<UInt8>) -> Int64? {
+        let negative = digits.first == UInt8(ascii: "-")
+        let body = negative ? digits.dropFirst() : digits[...]
+        guard !body.isEmpty, body.count <= 18 else { return nil }
+        var value: Int64 = 0
+        for byte in body {
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+            value = value * 10 + Int64(byte - UInt8(ascii: "0"))
+        }
+        return negative ? -value : value
+    }
+
     /// `%C3%A9` → the bytes C3 A9; anything else as it is.
-    static func percentDecoded(_ text: Substring) -> [UInt8]? {
-        let bytes = Array(text.utf8)
+    static func percentDecoded(_ text: ArraySlice<UInt8>) -> [UInt8]? {
+        let bytes = Array(text)
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var index = 0

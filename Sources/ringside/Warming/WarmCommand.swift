@@ -30,11 +30,7 @@ struct WarmCommand: AsyncParsableCommand {
     @OptionGroup var staged: RingChangeOptions
     @Option(help: ArgumentHelp("Copy every key of NODE (clone), or with --keys, the listed keys from NODE.", valueName: "NODE")) var from: String?
     @Option(help: ArgumentHelp("A file of keys, one per line ('-' for standard input).", valueName: "FILE")) var keys: String?
-    @Option(help: ArgumentHelp("At most N keys a second read from the sources.", valueName: "N")) var rate: Double?
-    @Option(help: ArgumentHelp("At most N value bytes a second read from the sources.", valueName: "N")) var bytesRate: Double?
-    @Option(help: "Keys per batch.") var batch = 500
-    @Option(help: "Batches in flight at once.") var depth = 4
-    @Option(help: ArgumentHelp("Skip (and report) keys larger than this many bytes.", valueName: "BYTES")) var maxKeyBytes: Int64 = 8 << 20
+    @OptionGroup var tuning: WarmTuning
     @OptionGroup var flags: ActionFlags
 
     func validate() throws {
@@ -42,21 +38,12 @@ struct WarmCommand: AsyncParsableCommand {
         guard modes == 1 else { throw ValidationError("give one of --ring RING, --from NODE (clone), or --keys FILE --from NODE") }
         if keys != nil, from == nil { throw ValidationError("--keys needs --from NODE: the node to read the keys from") }
         if ring == nil, (try? staged.changes().isEmpty) == false { throw ValidationError("--add, --remove, --weight, --vnodes and --drain stage a change of --ring RING") }
-        if let rate, rate <= 0 { throw ValidationError("--rate must be positive") }
-        if let bytesRate, bytesRate <= 0 { throw ValidationError("--bytes-rate must be positive") }
-        guard batch > 0, depth > 0, maxKeyBytes > 0 else { throw ValidationError("--batch, --depth and --max-key-bytes must be positive") }
     }
 
     func run() async throws {
         let fleet = try flags.fleet()
         let runner = WarmRunner(actions: try flags.runner(for: fleet))
-        var settings = WarmSettings()
-        settings.batchSize = batch
-        settings.depth = depth
-        settings.maxKeyBytes = maxKeyBytes
-        settings.keysPerSecond = rate
-        settings.bytesPerSecond = bytesRate
-        settings.dryRun = flags.dryRun
+        let settings = tuning.settings(dryRun: flags.dryRun)
         let request = WarmRequest(target: target, keys: try await keySource(fleet, runner: runner))
         let preview: WarmPreview
         do { preview = try await runner.preview(request, settings: settings) } catch { throw usage(error.description) }
@@ -65,7 +52,7 @@ struct WarmCommand: AsyncParsableCommand {
             throw failure("\(unreadable.name) cannot be read: \(unreadable.problem ?? "no answer"); nothing was sent")
         }
         if !flags.dryRun, !runner.gate.isReadOnly, !flags.yes {
-            guard let confirmed = ask(preview.summary) else {
+            guard let confirmed = WarmPrompt.ask("\(preview.summary)? Type 'yes' to start, anything else cancels: ") else {
                 throw failure("not started: there is no terminal to confirm on; pass --yes to warm from a script")
             }
             guard confirmed else {
@@ -74,7 +61,7 @@ struct WarmCommand: AsyncParsableCommand {
             }
         }
         let control = WarmControl()
-        let interrupt = cancelOnInterrupt(control)
+        let interrupt = WarmPrompt.cancelOnInterrupt(control)
         let printer = ProgressPrinter()
         let report = await runner.execute(preview, control: control) { printer.show($0) }
         printer.finish()
@@ -125,12 +112,6 @@ struct WarmCommand: AsyncParsableCommand {
         return data.split(separator: 10).map { line in Array(line.last == 13 ? line.dropLast() : line) }.filter { !$0.isEmpty }
     }
 
-    private func ask(_ summary: String) -> Bool? {
-        guard isatty(STDIN_FILENO) == 1, isatty(STDERR_FILENO) == 1 else { return nil }
-        FileHandle.standardError.write(Data("\(summary)? Type 'yes' to start, anything else cancels: ".utf8))
-        return readLine()?.trimmingCharacters(in: .whitespaces) == "yes"
-    }
-
     private func usage(_ message: String) -> ExitCode { Self.usageError(message) }
 
     private static func usageError(_ message: String) -> ExitCode {
@@ -141,19 +122,6 @@ struct WarmCommand: AsyncParsableCommand {
     private func failure(_ message: String) -> ExitCode {
         FileHandle.standardError.write(Data("ringside: \(message)\n".utf8))
         return ExitCode(1)
-    }
-
-    /// The first Ctrl-C cancels the job (it reports what it did); the default action comes back for a second.
-    private func cancelOnInterrupt(_ control: WarmControl) -> any DispatchSourceSignal {
-        signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler {
-            FileHandle.standardError.write(Data("\nringside: stopping after the batches in flight…\n".utf8))
-            control.cancel()
-            signal(SIGINT, SIG_DFL)
-        }
-        source.resume()
-        return source
     }
 }
 
@@ -175,5 +143,54 @@ final class ProgressPrinter: Sendable {
 
     func finish() {
         if onTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}
+
+/// What a warm asks and hears on the terminal, for `warm` and `rebalance --warm`.
+enum WarmPrompt {
+    /// Asks on the terminal; anything but `yes` cancels. `nil` when there is no terminal to ask on.
+    static func ask(_ question: String) -> Bool? {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDERR_FILENO) == 1 else { return nil }
+        FileHandle.standardError.write(Data(question.utf8))
+        return readLine()?.trimmingCharacters(in: .whitespaces) == "yes"
+    }
+
+    /// The first Ctrl-C cancels the job (it reports what it did); the default action comes back for a second.
+    static func cancelOnInterrupt(_ control: WarmControl) -> any DispatchSourceSignal {
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler {
+            FileHandle.standardError.write(Data("\nringside: stopping after the batches in flight…\n".utf8))
+            control.cancel()
+            signal(SIGINT, SIG_DFL)
+        }
+        source.resume()
+        return source
+    }
+}
+
+/// How fast and how wide a warm reads: `warm`'s and `rebalance --warm`'s options.
+struct WarmTuning: ParsableArguments {
+    @Option(help: ArgumentHelp("At most N keys a second read from the sources.", valueName: "N")) var rate: Double?
+    @Option(help: ArgumentHelp("At most N value bytes a second read from the sources.", valueName: "N")) var bytesRate: Double?
+    @Option(help: "Keys per batch.") var batch = 500
+    @Option(help: "Batches in flight at once.") var depth = 4
+    @Option(help: ArgumentHelp("Skip (and report) keys larger than this many bytes.", valueName: "BYTES")) var maxKeyBytes: Int64 = 8 << 20
+
+    func validate() throws {
+        if let rate, rate <= 0 { throw ValidationError("--rate must be positive") }
+        if let bytesRate, bytesRate <= 0 { throw ValidationError("--bytes-rate must be positive") }
+        guard batch > 0, depth > 0, maxKeyBytes > 0 else { throw ValidationError("--batch, --depth and --max-key-bytes must be positive") }
+    }
+
+    func settings(dryRun: Bool) -> WarmSettings {
+        var settings = WarmSettings()
+        settings.batchSize = batch
+        settings.depth = depth
+        settings.maxKeyBytes = maxKeyBytes
+        settings.keysPerSecond = rate
+        settings.bytesPerSecond = bytesRate
+        settings.dryRun = dryRun
+        return settings
     }
 }
