@@ -15,6 +15,7 @@ struct WarmBench: AsyncParsableCommand {
     @Option(help: "Keys copied each way.") var keys = 100_000
     @Option(help: "Keys per batch.") var batch = 500
     @Option(help: "Batches in flight.") var depth = 4
+    @Option(help: "Rounds of the Redis comparison (the medians are compared).") var rounds = 3
 
     static let limits = WireLimits(connectTimeout: .seconds(2), requestTimeout: .seconds(30), maxReplyBytes: 64 << 20)
 
@@ -28,13 +29,22 @@ struct WarmBench: AsyncParsableCommand {
         try await CacheTraffic.redisCommands(port: redisSource.port, [[
             "EVAL", "for i = 1, \(keys) do redis.call('SET', 'key:' .. i, string.rep('v', 100), 'EX', 3600) end", "0",
         ]])
-        let redis = await timedJob(settings: settings) {
-            (try await RedisWarmNode.connect(host: "127.0.0.1", port: redisSource.port, limits: Self.limits, auth: nil),
-             try await RedisWarmNode.connect(host: "127.0.0.1", port: redisTarget.port, limits: Self.limits, auth: nil))
+        // Three rounds, each copy onto an emptied target, taking turns so neither always runs on a warmer machine;
+        // the medians are compared.
+        var redisRuns: [Timed] = [], migrateRates: [Double] = []
+        for _ in 0..<rounds {
+            try await CacheTraffic.redisCommands(port: redisTarget.port, [["FLUSHALL"]])
+            try await CacheTraffic.redisCommands(port: migrateTarget.port, [["FLUSHALL"]])
+            redisRuns.append(await timedJob(settings: settings) {
+                (try await RedisWarmNode.connect(host: "127.0.0.1", port: redisSource.port, limits: Self.limits, auth: nil),
+                 try await RedisWarmNode.connect(host: "127.0.0.1", port: redisTarget.port, limits: Self.limits, auth: nil))
+            })
+            migrateRates.append(try await migrateCopy(from: redisSource.port, to: migrateTarget.port))
         }
-        let migrate = try await migrateCopy(from: redisSource.port, to: migrateTarget.port)
-        print(row("redis → redis", redis))
-        print(String(format: "  MIGRATE … COPY KEYS (batches of 1,000, SCAN included): %.0f keys/s; ringside / MIGRATE = %.2f", migrate, redis.rate / migrate))
+        let redis = redisRuns.sorted { $0.rate < $1.rate }[rounds / 2], migrate = migrateRates.sorted()[rounds / 2]
+        print(row("redis → redis (median of \(rounds))", redis))
+        print(String(
+            format: "  MIGRATE … COPY KEYS (batches of 1,000, SCAN included, median of %d): %.0f keys/s; ringside / MIGRATE = %.2f", rounds, migrate, redis.rate / migrate))
 
         let memcachedSource = try Daemons.memcached(memoryMB: 256), memcachedTarget = try Daemons.memcached(memoryMB: 256)
         try await fillMemcached(port: memcachedSource.port)
@@ -70,10 +80,14 @@ struct WarmBench: AsyncParsableCommand {
     }
 
     private func row(_ name: String, _ timed: Timed) -> String {
-        let met = timed.rate >= 100_000 && timed.report.counts.copied == keys
+        // Every key the source listed must arrive. memcached's LRU crawler may list a few keys short of what was
+        // stored (its maintainer thread moves items between LRUs during the walk): shown, not hidden.
+        let counts = timed.report.counts
+        let met = timed.rate >= 100_000 && timed.report.outcome == .complete && counts.copied == counts.scanned
+        let listed = counts.scanned == keys ? "" : String(format: "; the source listed %d of %d", counts.scanned, keys)
         return String(
-            format: "  %@: %.0f keys/s (%d copied in %.2f s, %@) target ≥ 100,000 keys/s: %@", name, timed.rate, timed.report.counts.copied,
-            timed.report.durationSeconds, timed.report.outcome.rawValue, met ? "met" : "NOT met")
+            format: "  %@: %.0f keys/s (%d copied in %.2f s, %@%@) target ≥ 100,000 keys/s: %@", name, timed.rate, counts.copied,
+            timed.report.durationSeconds, timed.report.outcome.rawValue, listed, met ? "met" : "NOT met")
     }
 
     /// `SCAN` then `MIGRATE host port "" 0 timeout COPY KEYS …` a thousand keys at a time, as an operator would.

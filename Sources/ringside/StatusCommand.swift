@@ -29,6 +29,9 @@ struct StatusCommand: AsyncParsableCommand {
     @Option(help: "Log file (default: $XDG_STATE_HOME/ringside/ringside.log).")
     var logFile: String?
 
+    @Option(help: "Audit log whose warms mark the nodes they read (default: the fleet file's audit_log, else $XDG_STATE_HOME/ringside/audit.jsonl).")
+    var auditLog: String?
+
     func run() async throws {
         guard var fleet = try fleetOptions.fleet() else {
             FileHandle.standardError.write(Data((howToGiveAFleet + "\n").utf8))
@@ -38,11 +41,16 @@ struct StatusCommand: AsyncParsableCommand {
         if let timeout { fleet.polling.timeout = try positiveDuration(timeout, option: "--timeout") }
         let logger = makeLogger(path: logFile)
         let engine = PollEngine(fleet: fleet, ejectionPolicies: try FleetLoader.ejectionPolicies(for: fleet), historyCapacity: 2, logger: logger)
+        let firstPoll = Date()
         await engine.pollAllOnce()
         try await Task.sleep(for: fleet.polling.interval)
         await engine.pollAllOnce()
-        let report = StatusReport(engine.snapshot())
+        var report = StatusReport(engine.snapshot())
         await engine.stop()
+        // Warms (this host's audit log) that read a node meanwhile: its hit ratio counts their reads.
+        let audit = AuditLog(path: auditLog ?? fleet.auditLogPath ?? AuditLog.defaultPath())
+        let logged = (try? audit.recorded().records) ?? []
+        report.mark(WarmingRead.from(logged: logged, underWay: audit.underWay(), touching: firstPoll...Date()))
         if json {
             FileHandle.standardOutput.write(try report.json() + Data("\n".utf8))
         } else {

@@ -83,4 +83,27 @@ struct WarmCommandTests {
         }
         #expect(try await keysOnTarget(setup) == .integer(0))
     }
+
+    /// A warm run from one terminal, `status` from another: the source's hit ratio is marked as counting the
+    /// warm's reads while it runs (the in-flight audit record says so), and not once the warm is over.
+    @Test func statusMarksTheNodeAWarmIsReadingWhileItRuns() async throws {
+        let setup = try await setup()
+        async let warm = RingsideBinary.run(["warm", "cache-b", "--from", "cache-a", "--config", setup.fleetFile, "--yes", "--rate", "60"])
+        var marked: [String: Any]?
+        let deadline = ContinuousClock.now + .seconds(20)
+        while marked == nil, ContinuousClock.now < deadline {
+            let status = try await RingsideBinary.run(["status", "--json", "--interval", "100ms", "--config", setup.fleetFile])
+            let nodes = (try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])?["nodes"] as? [[String: Any]] ?? []
+            marked = (nodes.first { $0["name"] as? String == "cache-a" }?["warmingReads"] as? [[String: Any]])?.first
+        }
+        let read = try #require(marked, "status never marked cache-a while the warm ran")
+        #expect(read["job"] as? String == "warm cache-b from cache-a (clone)" && read["node"] as? String == "cache-a")
+        #expect(read["until"] is NSNull, "still running: \(read)")
+        let text = try await RingsideBinary.run(["status", "--interval", "100ms", "--config", setup.fleetFile])
+        #expect(text.stdout.contains("note: cache-a's HIT% counts the reads of 'warm cache-b from cache-a (clone)' (running)"), "\(text.stdout)")
+        let finished = try await warm
+        #expect(finished.status == 0, "\(finished.stdout)\(finished.stderr)")
+        let after = try await RingsideBinary.run(["status", "--interval", "100ms", "--config", setup.fleetFile])
+        #expect(!after.stdout.contains("counts the reads"), "the warm is over: \(after.stdout)")
+    }
 }

@@ -41,6 +41,9 @@ public struct AuditRecord: Sendable, Equatable, Codable {
     /// `nil` when interrupted.
     @Nullable public var durationMs: Double?
     public var warnings: [String]
+    /// The cache nodes a warm reads: their hit counters count its reads while it runs, so their hit ratios are
+    /// marked for that time. `nil` for actions that read no cache node.
+    @Nullable public var readsFrom: [String]?
 
     public init(
         id: String, time: Date, operator: AuditOperator, host: String, version: String, action: OperatorAction,

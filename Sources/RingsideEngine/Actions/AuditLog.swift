@@ -106,6 +106,18 @@ public struct AuditLog: Sendable {
         return problems
     }
 
+    /// The planned records of actions under way now, in this process or another ringside (a warm started from
+    /// another terminal).
+    public func underWay() -> [AuditRecord] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: inFlightDirectory) else { return [] }
+        return names.sorted().compactMap { name in
+            guard name.hasSuffix(".json"), let data = FileManager.default.contents(atPath: inFlightDirectory + "/" + name),
+                  let inFlight = try? Self.decoder.decode(InFlight.self, from: data), Self.isRunning(inFlight.pid)
+            else { return nil }
+            return inFlight.record
+        }
+    }
+
     private static func isRunning(_ pid: Int32) -> Bool { kill(pid, 0) == 0 || errno == EPERM }
 
     /// Every record, oldest first (interrupted actions written first), and a note per line that is not one (a line
@@ -115,6 +127,9 @@ public struct AuditLog: Sendable {
         let (records, problems) = try readLines()
         return (records, recovery + problems)
     }
+
+    /// Every line as it stands, writing nothing: for readers such as `status`, which must not change the log.
+    public func recorded() throws -> (records: [AuditRecord], problems: [String]) { try readLines() }
 
     private func readLines() throws -> (records: [AuditRecord], problems: [String]) {
         guard FileManager.default.fileExists(atPath: path) else { return ([], []) }

@@ -53,6 +53,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
         public var details: [String: String]
         /// Fields the server would not give, with its answer.
         public var unavailable: [String: String]
+        /// Warms that read this node during the two polls: its hit ratio counts their reads too.
+        public var warmingReads: [WarmingRead] = []
     }
 
     public struct Pool: Codable, Sendable, Equatable {
@@ -143,6 +145,11 @@ extension StatusReport {
         }
         balancers = snapshot.balancers.map(Balancer.init)
         events = snapshot.events.map { Event(at: $0.at, endpoint: $0.endpoint, kind: $0.kind.rawValue, message: $0.message) }
+    }
+
+    /// Marks the nodes these warm reads touched (those of the report's polls: `WarmingRead.from(…, touching:)`).
+    public mutating func mark(_ reads: [WarmingRead]) {
+        for index in nodes.indices { nodes[index].warmingReads = reads.filter { $0.node == nodes[index].name } }
     }
 
     /// Pretty, key-sorted JSON with ISO 8601 dates.

@@ -20,6 +20,11 @@ public enum StatusText {
                 ])
             }
             out += ["", table.rendered()]
+            for node in report.nodes {
+                for read in node.warmingReads {
+                    out.append("note: \(node.name)'s HIT% counts the reads of '\(read.job)' (\(read.until == nil ? "running" : "ended during the polls"))")
+                }
+            }
         }
         if !report.pools.isEmpty {
             var table = TextTable(["POOL", "NODES", "WITH DATA", "HIT%", "OPS/S", "EVICT/S"])

@@ -75,27 +75,45 @@ public struct RedisWarmNode: WarmNode {
     }
 
     public func read(_ keys: [[UInt8]], limit: Int64, now: Int64) async throws -> [KeyRead] {
-        let sizes = try await connection.memoryUsage(keys)
         var reads = [KeyRead?](repeating: nil, count: keys.count)
-        var wanted: [Int] = []
-        for (index, size) in sizes.enumerated() {
-            switch size {
-            case nil: reads[index] = .expired
-            case let bytes? where bytes > limit: reads[index] = .tooBig(bytes: bytes)
-            default: wanted.append(index)
+        var unsized: [Int] = [], undumped: [Int] = []
+        if let sized = try await connection.sizedDumps(keys, limit: limit, budget: Self.scriptBudget) {
+            for (index, entry) in sized.enumerated() {
+                switch entry {
+                case .gone: reads[index] = .expired
+                case let .sized(bytes) where bytes > limit: reads[index] = .tooBig(bytes: bytes)
+                case .sized: undumped.append(index)
+                case let .dumped(dumped): reads[index] = Self.read(keys[index], dumped, limit: limit)
+                }
+            }
+        } else {
+            unsized = Array(keys.indices)
+        }
+        if !unsized.isEmpty {
+            for (index, size) in zip(unsized, try await connection.memoryUsage(unsized.map { keys[$0] })) {
+                switch size {
+                case nil: reads[index] = .expired
+                case let bytes? where bytes > limit: reads[index] = .tooBig(bytes: bytes)
+                default: undumped.append(index)
+                }
             }
         }
-        let dumps = try await connection.dumpWithTTL(wanted.map { keys[$0] })
-        for (index, dumped) in zip(wanted, dumps) {
-            guard let dumped, let ttl = WarmExpiry.redis(ttlMilliseconds: dumped.ttlMilliseconds) else {
-                reads[index] = .expired
-                continue
+        if !undumped.isEmpty {
+            for (index, dumped) in zip(undumped, try await connection.dumpWithTTL(undumped.map { keys[$0] })) {
+                reads[index] = Self.read(keys[index], dumped, limit: limit)
             }
-            reads[index] = Int64(dumped.payload.count) > limit
-                ? .tooBig(bytes: Int64(dumped.payload.count))
-                : .item(CopyItem(key: keys[index], payload: dumped.payload, flags: 0, ttl: ttl))
         }
         return reads.map { $0! }
+    }
+
+    /// Bytes one script call may dump: about a millisecond of the source's time.
+    static let scriptBudget: Int64 = 1 << 20
+
+    private static func read(_ key: [UInt8], _ dumped: RedisKeyCopy.Dumped?, limit: Int64) -> KeyRead {
+        guard let dumped, let ttl = WarmExpiry.redis(ttlMilliseconds: dumped.ttlMilliseconds) else { return .expired }
+        return Int64(dumped.payload.count) > limit
+            ? .tooBig(bytes: Int64(dumped.payload.count))
+            : .item(CopyItem(key: key, payload: dumped.payload, flags: 0, ttl: ttl))
     }
 
     public func write(_ items: [CopyItem], gate: WriteGate) async throws -> [KeyWrite] {

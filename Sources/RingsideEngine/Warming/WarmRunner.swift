@@ -237,9 +237,11 @@ public struct WarmRunner: Sendable {
     }
 
     private func record(_ preview: WarmPreview, id: String, at time: Date, outcome: MemberOutcome, result: ActionResult, duration: Double?) -> AuditRecord {
-        AuditRecord(
+        var record = AuditRecord(
             id: id, time: time, operator: actions.operatorIdentity, host: actions.host, version: actions.version, action: preview.summary, target: preview.target.name,
             endpoints: [outcome], result: result, durationMs: duration.map { $0 * 1000 }, warnings: [])
+        record.readsFrom = preview.sources.map(\.name)
+        return record
     }
 
     /// The audit log's word for a warm: applied when it completed with nothing failed.

@@ -1,3 +1,4 @@
+import Synchronization
 import RingsideCore
 
 /// The commands that copy Redis keys between nodes (`SCAN`, `MEMORY USAGE`, `PTTL` + `DUMP`, `RESTORE`), as pure
@@ -45,6 +46,63 @@ public enum RedisKeyCopy {
             RESP.append([Array("DUMP".utf8), key], to: &out)
         }
         return out
+    }
+
+    /// What `MEMORY USAGE`, `PTTL` and `DUMP` per key do, in one `EVAL` per batch: the source parses one
+    /// command instead of three per key, which is what kept a copy behind `MIGRATE`. A key over `limit` is only
+    /// sized; so is one past the script's `budget` of bytes, so a batch of big keys never holds the source's event
+    /// loop for long (those are dumped afterwards, a command each, between other clients' commands).
+    static let sizedDumpScript = """
+        local limit, budget, out = tonumber(ARGV[1]), tonumber(ARGV[2]), {}
+        for i, key in ipairs(KEYS) do
+          local size = redis.call('MEMORY', 'USAGE', key)
+          if not size then out[i] = 0
+          elseif size > limit or size > budget then out[i] = size
+          else budget = budget - size; out[i] = {redis.call('PTTL', key), redis.call('DUMP', key)} end
+        end
+        return out
+        """
+
+    public static func sizedDumps(_ keys: [[UInt8]], limit: Int64, budget: Int64) -> [UInt8] {
+        var out: [UInt8] = []
+        RESP.append([Array("EVAL".utf8), Array(sizedDumpScript.utf8), Array(String(keys.count).utf8)] + keys + [Array(String(limit).utf8), Array(String(budget).utf8)], to: &out)
+        return out
+    }
+
+    /// Per key of `sizedDumps`: gone, sized only, or dumped.
+    public enum SizedDump: Sendable, Equatable {
+        case gone
+        /// Not dumped (over the limit, or past the script's budget): its `MEMORY USAGE`.
+        case sized(Int64)
+        case dumped(Dumped)
+    }
+
+    public static func sizedDumpsReply(_ reply: [UInt8], count: Int) throws(WireError) -> [SizedDump] {
+        let value = try decoded(reply)
+        if case let .error(message) = value { throw .serverError(message) }
+        guard case let .array(entries) = value, entries.count == count else { throw .malformedReply("the size-and-dump script did not answer one entry per key") }
+        var dumps: [SizedDump] = []
+        dumps.reserveCapacity(count)
+        for entry in entries {
+            guard let dump = sizedDump(entry) else {
+                throw .malformedReply("the size-and-dump script answered an entry that is neither a size nor a dump")
+            }
+            dumps.append(dump)
+        }
+        return dumps
+    }
+
+    private static func sizedDump(_ entry: RESPValue) -> SizedDump? {
+        switch entry {
+        case .integer(0): return .gone
+        case let .integer(size): return .sized(size)
+        case let .array(parts):
+            // DUMP found nothing (expired between the size and the dump): Lua ends the table at the nil.
+            if parts.count == 1 { return .gone }
+            guard parts.count == 2, case let .integer(pttl) = parts[0], case let .bulk(payload) = parts[1] else { return nil }
+            return pttl == -2 ? .gone : .dumped(Dumped(ttlMilliseconds: pttl == -1 ? nil : pttl, payload: payload))
+        default: return nil
+        }
     }
 
     /// A key's serialized value and remaining lifetime.
@@ -101,6 +159,7 @@ public enum RedisKeyCopy {
 /// pipelined, and `restore` (the only write) passes the write gate before a byte is sent.
 public final class RedisKeyCopyConnection: Sendable {
     private let connection: PipelinedConnection
+    private let scriptRefused = Mutex(false)
 
     private init(_ connection: PipelinedConnection) {
         self.connection = connection
@@ -125,6 +184,20 @@ public final class RedisKeyCopyConnection: Sendable {
 
     public func memoryUsage(_ keys: [[UInt8]]) async throws -> [Int64?] {
         try await connection.send(RedisKeyCopy.memoryUsage(keys), replies: keys.count).map { try RedisKeyCopy.memoryUsageReply($0) }
+    }
+
+    /// `RedisKeyCopy.sizedDumps`, or `nil` when this server will not run it (scripting off or denied by ACL, or
+    /// keys of several cluster slots): the caller asks with `memoryUsage` and `dumpWithTTL` instead, and so do
+    /// later batches, unasked.
+    public func sizedDumps(_ keys: [[UInt8]], limit: Int64, budget: Int64) async throws -> [RedisKeyCopy.SizedDump]? {
+        guard !scriptRefused.withLock({ $0 }) else { return nil }
+        let reply = try await connection.send(RedisKeyCopy.sizedDumps(keys, limit: limit, budget: budget), replies: 1)[0]
+        let dumps = Result { () throws(WireError) in try RedisKeyCopy.sizedDumpsReply(reply, count: keys.count) }
+        if case .failure(.serverError) = dumps {
+            scriptRefused.withLock { $0 = true }
+            return nil
+        }
+        return try dumps.get()
     }
 
     public func dumpWithTTL(_ keys: [[UInt8]]) async throws -> [RedisKeyCopy.Dumped?] {

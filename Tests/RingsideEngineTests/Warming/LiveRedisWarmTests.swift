@@ -81,6 +81,28 @@ struct LiveRedisWarmTests {
         #expect(records.first?.endpoints.first?.sent.first?.command == "RESTORE (no REPLACE) from src")
     }
 
+    /// One EVAL per batch reads sizes, TTLs and dumps; a user denied scripting gets the same copy, command by command.
+    @Test func aSourceThatRefusesScriptsIsReadCommandByCommand() async throws {
+        let source = try Daemons.redis(extra: ["--user", "noscript", "on", ">pw", "~*", "+@all", "-@scripting"]), target = try Daemons.redis()
+        try await Seed.redis(port: source.port, (0..<300).map { ["SET", "k\($0)", "v", "EX", "600"] })
+        for auth in [nil, RedisClient.Auth(username: "noscript", password: "pw")] {
+            try await Seed.redis(port: target.port, [["FLUSHALL"], ["CONFIG", "RESETSTAT"]])
+            try await Seed.redis(port: source.port, [["CONFIG", "RESETSTAT"]])
+            let job = warmJob(
+                target: try await RedisWarmNode.connect(host: "127.0.0.1", port: target.port, limits: warmLimits, auth: nil),
+                source: try await RedisWarmNode.connect(host: "127.0.0.1", port: source.port, limits: warmLimits, auth: auth))
+            let report = await job.run()
+            #expect(report.outcome == .complete && report.counts.copied == 300, "\(report.error ?? "")")
+            let stats = try await Seed.redis(port: source.port, [["INFO", "commandstats"]])[0]
+            guard case let .bulk(text) = stats else { Issue.record("no INFO"); continue }
+            // A refused EVAL shows as `calls=0,…,rejected_calls=1`: the first batch asks once, then no batch does.
+            let line = String(decoding: text, as: UTF8.self).split(separator: "\r\n").first { $0.hasPrefix("cmdstat_eval:") }
+            let calls = line.flatMap { Int($0.dropFirst("cmdstat_eval:calls=".count).prefix { $0.isNumber }) } ?? 0
+            let usedScript = calls > 0
+            #expect(usedScript == (auth == nil), "EVAL used: \(usedScript), as user \(auth?.username ?? "default")")
+        }
+    }
+
     @Test func readOnlyRefusesBeforeReadingAndADryRunWritesNothing() async throws {
         let source = try Daemons.redis(), target = try Daemons.redis()
         try await Seed.redis(port: source.port, [["SET", "a", "1"], ["SET", "b", "2"]])

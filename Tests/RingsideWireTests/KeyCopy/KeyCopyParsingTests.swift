@@ -69,6 +69,20 @@ struct RedisKeyCopyParsingTests {
         #expect(try RedisKeyCopy.memoryUsageReply(null) == nil)
     }
 
+    @Test func theSizeAndDumpScriptGivesGoneSizedOrDumpedPerKey() throws {
+        // gone; sized only (too big, or past the budget); dumped with a TTL; dumped without; expired between size and dump.
+        let reply = Array("*5\r\n:0\r\n:9000000\r\n*2\r\n:1500\r\n$2\r\n\u{0}x\r\n*2\r\n:-1\r\n$1\r\ny\r\n*1\r\n:-2\r\n".utf8)
+        #expect(try RedisKeyCopy.sizedDumpsReply(reply, count: 5) == [
+            .gone, .sized(9_000_000), .dumped(.init(ttlMilliseconds: 1500, payload: [0, UInt8(ascii: "x")])),
+            .dumped(.init(ttlMilliseconds: nil, payload: [UInt8(ascii: "y")])), .gone,
+        ])
+        #expect(throws: WireError.serverError("NOPERM this user has no permissions to run the 'eval' command")) {
+            try RedisKeyCopy.sizedDumpsReply(Array("-NOPERM this user has no permissions to run the 'eval' command\r\n".utf8), count: 1)
+        }
+        #expect(throws: WireError.self) { try RedisKeyCopy.sizedDumpsReply(Array("*1\r\n+OK\r\n".utf8), count: 1) }
+        #expect(throws: WireError.self) { try RedisKeyCopy.sizedDumpsReply(Array("*0\r\n".utf8), count: 1) }
+    }
+
     @Test func restoreSaysStoredNewerKeptOrTheServersRefusal() throws {
         #expect(try RedisKeyCopy.restoreReply(Array("+OK\r\n".utf8)) == .stored)
         #expect(try RedisKeyCopy.restoreReply(Array("-BUSYKEY Target key name already exists.\r\n".utf8)) == .alreadyPresent)

@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+@testable import RingsideCore
+
+struct WarmingReadTests {
+    let start = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func record(_ id: String, at offset: Double, durationSeconds: Double?, result: ActionResult = .applied, reads: [String]? = ["cache-a"]) -> AuditRecord {
+        var record = AuditRecord(
+            id: id, time: start.addingTimeInterval(offset), operator: AuditOperator(user: "sre", sudoUser: nil, sshClient: nil), host: "h", version: "t",
+            action: "warm \(id)", target: "cache-b", endpoints: [], result: result, durationMs: durationSeconds.map { $0 * 1000 }, warnings: [])
+        record.readsFrom = reads
+        return record
+    }
+
+    @Test func onlyWarmsThatReadANodeDuringTheWindowMarkIt() {
+        let window = start.addingTimeInterval(100)...start.addingTimeInterval(110)
+        let logged = [
+            record("before", at: 0, durationSeconds: 50),
+            record("overlapping", at: 90, durationSeconds: 15),
+            record("interrupted", at: 95, durationSeconds: nil, result: .interrupted),
+            record("drain", at: 101, durationSeconds: 1, reads: nil),
+            record("after", at: 120, durationSeconds: 5),
+        ]
+        let reads = WarmingRead.from(logged: logged, underWay: [record("running", at: 105, durationSeconds: nil, result: .interrupted)], touching: window)
+        #expect(reads.map(\.job) == ["warm overlapping", "warm running"])
+        #expect(reads[0].until == start.addingTimeInterval(105) && reads[1].until == nil)
+        #expect(reads[1].covers(start.addingTimeInterval(1_000)) && !reads[0].covers(start.addingTimeInterval(106)))
+    }
+
+    @Test func aWarmOfSeveralSourcesMarksEachOfThem() {
+        let window = start...start.addingTimeInterval(10)
+        let reads = WarmingRead.from(logged: [record("ring", at: 1, durationSeconds: 2, reads: ["mc-2", "mc-3"])], underWay: [], touching: window)
+        #expect(reads.map(\.node) == ["mc-2", "mc-3"])
+    }
+}
