@@ -6,7 +6,7 @@ import Synchronization
 import Testing
 
 /// A terminal whose keys wait for what the screen shows: each step's key is pressed once its condition holds on
-/// the last frame (5 s at most, then the terminal "goes away" and the test's expectations say what was missing).
+/// the last frame (20 s at most: a loaded two-core CI run has starved the preview task for 5 s; then the terminal "goes away" and the test's expectations say what was missing).
 final class StepTerminal: ConsoleTerminal, Sendable {
     typealias Step = (until: @Sendable (String) -> Bool, key: Key)
     let unicode = true
@@ -29,7 +29,7 @@ final class StepTerminal: ConsoleTerminal, Sendable {
             }
             let since = state.waitingSince ?? .now
             state.waitingSince = since
-            return ContinuousClock.now - since > .seconds(5) ? .gone : .idle
+            return ContinuousClock.now - since > .seconds(20) ? .gone : .idle
         }
         if case .idle = input { usleep(5_000) }
         return input

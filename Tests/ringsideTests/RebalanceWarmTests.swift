@@ -18,7 +18,7 @@ struct RebalanceWarmTests {
         let keys: [String]
 
         init() async throws {
-            caches = try (1...3).map { _ in try Daemons.memcached() }
+            caches = try await offCooperativePool { try (1...3).map { _ in try Daemons.memcached() } }
             nutcracker = try await RestartableNutcracker(servers: caches.enumerated().map { (name: "mc-\($0 + 1)", port: $1.port) })
             fleetFile = nutcracker.directory.appendingPathComponent("fleet.yaml").path
             try """

@@ -14,7 +14,7 @@ struct WarmCommandTests {
     }
 
     func setup() async throws -> Setup {
-        let source = try Daemons.redis(), target = try Daemons.redis()
+        let (source, target) = try await offCooperativePool { (try Daemons.redis(), try Daemons.redis()) }
         try await CacheTraffic.redisCommands(port: source.port, (0..<300).map { ["SET", "k:\($0)", "v", "EX", "600"] } + [["SET", "hot key", "h"]])
         let directory = try Daemon.scratchDirectory("warm-cli")
         let fleetFile = directory.appendingPathComponent("fleet.yaml").path

@@ -9,7 +9,7 @@ import Testing
 @Suite(.enabled(if: DaemonKind.memcached.shouldRunLiveTests, "memcached is not installed: apt-get install memcached"))
 struct LiveMemcachedWarmTests {
     @Test func flagsTTLsBinaryValuesAndNonASCIIKeysArriveAndANewerItemIsLeftAlone() async throws {
-        let source = try Daemons.memcached(), target = try Daemons.memcached()
+        let (source, target) = try await offCooperativePool { (try Daemons.memcached(), try Daemons.memcached()) }
         let now = Int64(Date().timeIntervalSince1970), started = ContinuousClock.now
         let binary = Array("a\r\nEND\r\n\u{0}b\r\n".utf8), big = [UInt8](repeating: UInt8(ascii: "m"), count: 1_000_000)
         try await Seed.memcachedSet(port: source.port, [
@@ -43,7 +43,7 @@ struct LiveMemcachedWarmTests {
     }
 
     @Test func anItemThatExpiredBeforeItWasReadIsSkippedAndCounted() async throws {
-        let source = try Daemons.memcached(), target = try Daemons.memcached()
+        let (source, target) = try await offCooperativePool { (try Daemons.memcached(), try Daemons.memcached()) }
         try await Seed.memcachedSet(port: source.port, [(Array("brief".utf8), 0, 1, Array("v".utf8)), (Array("stays".utf8), 0, 0, Array("v".utf8))])
         let deadline = ContinuousClock.now + .seconds(5)
         while try await Seed.memcachedGet(port: source.port, [Array("brief".utf8)])[0] != nil, ContinuousClock.now < deadline {
@@ -63,9 +63,9 @@ struct LiveMemcachedWarmTests {
 @Suite(.enabled(if: DaemonKind.nutcracker.shouldRunLiveTests && DaemonKind.memcached.shouldRunLiveTests, "nutcracker or memcached is not installed"))
 struct LiveRingWarmTests {
     @Test func exactlyTheMovedKeysAreCopiedAndNutcrackerFindsEachOnItsNewOwner() async throws {
-        let nodes = try (1...4).map { _ in try Daemons.memcached() }
+        let nodes = try await offCooperativePool { try (1...4).map { _ in try Daemons.memcached() } }
         let lines = nodes.enumerated().map { "127.0.0.1:\($1.port):1 mc-\($0 + 1)" }
-        let old = try Daemons.nutcracker(servers: Array(lines.prefix(3)))
+        let old = try await offCooperativePool { try Daemons.nutcracker(servers: Array(lines.prefix(3))) }
         let keys = (0..<3000).map { "user:\($0)" }
         _ = try await RingProbe.routeThroughNutcracker(
             listenPort: old.listenPort, keys: keys, backends: nodes.prefix(3).enumerated().map { ("mc-\($0 + 1)", "127.0.0.1", $1.port) })
@@ -86,7 +86,7 @@ struct LiveRingWarmTests {
         let held = try await Seed.memcachedGet(port: nodes[3].port, keys.map { Array($0.utf8) })
         #expect(Set(zip(keys, held).filter { $0.1 != nil }.map(\.0)) == moved)
         // nutcracker with the new node routes every moved key to it, and finds it there.
-        let new = try Daemons.nutcracker(servers: lines)
+        let new = try await offCooperativePool { try Daemons.nutcracker(servers: lines) }
         let routed = try await readThrough(listenPort: new.listenPort, keys: Array(moved))
         #expect(routed == moved.count, "of \(moved.count) moved keys, \(routed) were found through nutcracker")
     }

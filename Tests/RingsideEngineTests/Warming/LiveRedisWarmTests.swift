@@ -9,7 +9,7 @@ import Testing
 @Suite(.enabled(if: DaemonKind.redis.shouldRunLiveTests, "redis-server is not installed: apt-get install redis-server"))
 struct LiveRedisWarmTests {
     @Test func valuesTTLsAndTypesArriveAndANewerKeyOnTheTargetIsLeftAlone() async throws {
-        let source = try Daemons.redis(), target = try Daemons.redis()
+        let (source, target) = try await offCooperativePool { (try Daemons.redis(), try Daemons.redis()) }
         let binary = "a\r\nEND\r\n\u{0}b\r\n"
         let started = ContinuousClock.now
         let big = String(repeating: "x", count: 1 << 20)
@@ -43,7 +43,7 @@ struct LiveRedisWarmTests {
     }
 
     @Test func expiredAndTooBigKeysAreSkippedCountedAndNamed() async throws {
-        let source = try Daemons.redis(), target = try Daemons.redis()
+        let (source, target) = try await offCooperativePool { (try Daemons.redis(), try Daemons.redis()) }
         try await Seed.redis(port: source.port, [["SET", "small", "v"], ["SET", "big", String(repeating: "y", count: 5000)], ["SET", "brief", "v", "PX", "30"]])
         // The list names a key that has expired by the time it is read.
         let deadline = ContinuousClock.now + .seconds(5)
@@ -63,7 +63,7 @@ struct LiveRedisWarmTests {
     }
 
     @Test func passwordsAndACLUsersOnBothEndsComeFromTheFleetFile() async throws {
-        let source = try Daemons.redis(password: "s0urce"), target = try Daemons.redis(aclUser: (name: "warmer", password: "t4rget"))
+        let (source, target) = try await offCooperativePool { (try Daemons.redis(password: "s0urce"), try Daemons.redis(aclUser: (name: "warmer", password: "t4rget"))) }
         try await Seed.redis(port: source.port, password: "s0urce", (0..<50).map { ["SET", "k\($0)", "v"] })
         let fleet = Fleet(name: "warm", endpoints: [
             Endpoint(name: "src", kind: .redis, address: HostPort(host: "127.0.0.1", port: source.port), credentials: Credentials(password: .environment("SRC_PW"))),
@@ -83,7 +83,7 @@ struct LiveRedisWarmTests {
 
     /// One EVAL per batch reads sizes, TTLs and dumps; a user denied scripting gets the same copy, command by command.
     @Test func aSourceThatRefusesScriptsIsReadCommandByCommand() async throws {
-        let source = try Daemons.redis(extra: ["--user", "noscript", "on", ">pw", "~*", "+@all", "-@scripting"]), target = try Daemons.redis()
+        let (source, target) = try await offCooperativePool { (try Daemons.redis(extra: ["--user", "noscript", "on", ">pw", "~*", "+@all", "-@scripting"]), try Daemons.redis()) }
         try await Seed.redis(port: source.port, (0..<300).map { ["SET", "k\($0)", "v", "EX", "600"] })
         for auth in [nil, RedisClient.Auth(username: "noscript", password: "pw")] {
             try await Seed.redis(port: target.port, [["FLUSHALL"], ["CONFIG", "RESETSTAT"]])
@@ -104,7 +104,7 @@ struct LiveRedisWarmTests {
     }
 
     @Test func readOnlyRefusesBeforeReadingAndADryRunWritesNothing() async throws {
-        let source = try Daemons.redis(), target = try Daemons.redis()
+        let (source, target) = try await offCooperativePool { (try Daemons.redis(), try Daemons.redis()) }
         try await Seed.redis(port: source.port, [["SET", "a", "1"], ["SET", "b", "2"]])
         try await Seed.redis(port: target.port, [["SET", "b", "mine"]])
         let fleet = Fleet(name: "warm", endpoints: [

@@ -76,7 +76,7 @@ func testWarmRunner(_ fleet: Fleet, gate: WriteGate = .open, auditLog: String? =
 
 /// Two Redis nodes, the source holding `keys` small keys, and a job between them with these settings.
 func populatedRedisJob(keys: Int, _ configure: (inout WarmSettings) -> Void) async throws -> (source: Daemon, target: Daemon, job: WarmJob) {
-    let source = try Daemons.redis(), target = try Daemons.redis()
+    let (source, target) = try await offCooperativePool { (try Daemons.redis(), try Daemons.redis()) }
     try await Seed.redis(port: source.port, [["EVAL", "for i = 1, \(keys) do redis.call('SET', 'key:' .. i, 'value') end", "0"]])
     var settings = WarmSettings()
     configure(&settings)
