@@ -18,6 +18,9 @@ public struct ConsoleOptions: Sendable {
     public var sourceNote: (@Sendable () -> String?)?
     /// What previews, sends and audits actions; `nil`: this console has no actions (the keys say so).
     public var actions: (any ConsoleActions)?
+    /// The warms reading cache nodes lately (the audit log's, so a warm run from another terminal shows too);
+    /// read off the console thread every few seconds.
+    public var warmingReads: (@Sendable () -> [WarmingRead])?
     /// Why changes are refused, when they are (`--read-only`, `read_only: true in the fleet file`).
     public var readOnlyBecause: String?
 
@@ -107,6 +110,7 @@ public enum Console {
         defer { remoteRings.stop() }
         var planCache = PlanCache()
         let failpoint = ConsoleFailpoint.fromEnvironment()
+        var warming = WarmingWatch()
 
         while terminationSignal.load(ordering: .relaxed) == 0 {
             let live = engine.snapshot()
@@ -114,8 +118,13 @@ public enum Console {
                 fleetHitRatios.append(live.fleetTotals.hitRatio)
                 lastRecorded = Date()
             }
+            if let read = options.warmingReads, warming.due() {
+                Task.detached { mailbox.put(.warmingReads(read())) }
+            }
             for mail in mailbox.take() {
                 switch mail {
+                case let .warmingReads(reads):
+                    for event in warming.update(reads) { engine.note(event) }
                 case let .message(text): state.message = text
                 case let .progress(text): state.actionInProgress = text
                 case let .preview(preview, plan):
@@ -159,6 +168,7 @@ public enum Console {
                 ringPlan: planCache.plan(for: rings, state: state), sourceNote: options.sourceNote?())
             context.nodeRows = nodeRows
             context.actionReports = actionReports
+            context.warmingReads = warming.reads
             let frame = ConsoleView.render(snapshot, state: state, context: context, width: width, height: height)
             if frame != lastFrame {
                 terminal.draw(frame)
@@ -315,6 +325,35 @@ enum ActionOutcomeLine {
     }
 }
 
+/// The warms reading cache nodes, refreshed every few seconds, and an event when one starts or ends: the reads
+/// count in the node's hit ratio, which would otherwise look like the cache getting better for no reason.
+struct WarmingWatch {
+    private(set) var reads: [WarmingRead] = []
+    private var asked = Date.distantPast
+    /// `job|node|since` of the reads running at the last refresh.
+    private var running: [String: WarmingRead] = [:]
+
+    /// Whether to ask again (every 2 s; the answer comes by mail, so one ask may be in flight).
+    mutating func due(now: Date = Date()) -> Bool {
+        guard now.timeIntervalSince(asked) >= 2 else { return false }
+        asked = now
+        return true
+    }
+
+    mutating func update(_ fresh: [WarmingRead]) -> [FleetEvent] {
+        reads = fresh
+        let nowRunning = Dictionary(fresh.filter { $0.until == nil }.map { ("\($0.job)|\($0.node)|\($0.since.timeIntervalSince1970)", $0) }) { first, _ in first }
+        var events = nowRunning.filter { running[$0.key] == nil }.values.sorted { $0.since < $1.since }.map { read in
+            FleetEvent(at: read.since, endpoint: read.node, kind: .action, message: "\(read.node) is read by '\(read.job)': its hit ratio counts those reads")
+        }
+        events += running.filter { nowRunning[$0.key] == nil }.values.sorted { $0.since < $1.since }.map { read in
+            FleetEvent(at: Date(), endpoint: read.node, kind: .action, message: "'\(read.job)' no longer reads \(read.node)")
+        }
+        running = nowRunning
+        return events
+    }
+}
+
 /// The identities of the rows the current screen lets the cursor move over, in display order.
 enum SelectableRows {
     /// - Parameter nodeRows: the overview's node order, when already computed.
@@ -363,6 +402,7 @@ private final class Mailbox: Sendable {
         case report(ActionReport)
         /// A long action stopped before a report: the status line says why and stops showing progress.
         case failed(String)
+        case warmingReads([WarmingRead])
     }
 
     private let mail = Mutex<[Mail]>([])

@@ -51,10 +51,14 @@ struct ConsoleFlags: ParsableArguments {
         let gate = writeGate(for: fleet, flag: readOnly)
         options.readOnly = gate.isReadOnly
         options.readOnlyBecause = gate.readOnlyBecause
+        let auditPath = auditLog ?? fleet.auditLogPath ?? defaultAuditLog
         if fleet.endpoints.contains(where: { $0.kind == .haproxy }) {
-            options.actions = makeActionRunner(fleet: fleet, gate: gate, auditLog: auditLog ?? fleet.auditLogPath ?? defaultAuditLog)
+            options.actions = makeActionRunner(fleet: fleet, gate: gate, auditLog: auditPath)
         }
         options.sourceNote = sourceNote
+        // The node detail chart reaches back an hour at most.
+        let audit = AuditLog(path: auditPath)
+        options.warmingReads = { audit.warmingReads(during: Date().addingTimeInterval(-3600)...Date()) }
         let ended: Int32?
         do {
             ended = try await Console.run(engine: engine, options: options)

@@ -49,8 +49,7 @@ struct StatusCommand: AsyncParsableCommand {
         await engine.stop()
         // Warms (this host's audit log) that read a node meanwhile: its hit ratio counts their reads.
         let audit = AuditLog(path: auditLog ?? fleet.auditLogPath ?? AuditLog.defaultPath())
-        let logged = (try? audit.recorded().records) ?? []
-        report.mark(WarmingRead.from(logged: logged, underWay: audit.underWay(), touching: firstPoll...Date()))
+        report.mark(audit.warmingReads(during: firstPoll...Date()))
         if json {
             FileHandle.standardOutput.write(try report.json() + Data("\n".utf8))
         } else {

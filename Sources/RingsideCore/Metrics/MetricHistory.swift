@@ -111,6 +111,12 @@ public enum ChartWindow {
         }
     }
 
+    /// Per column of a `count`-poll window (the same columns as `means` and `hitRatios`): whether any of its polls
+    /// is `marked` (a poll index, oldest first).
+    public static func marks(_ count: Int, columns: Int, _ marked: (Int) -> Bool) -> [Bool] {
+        buckets(count, columns: columns).map { $0.contains(where: marked) }
+    }
+
     /// `count` positions split into at most `columns` consecutive ranges, the last ending at `count`.
     private static func buckets(_ count: Int, columns: Int) -> [Range<Int>] {
         guard count > 0, columns > 0 else { return [] }

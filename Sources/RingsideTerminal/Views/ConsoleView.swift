@@ -21,6 +21,8 @@ public struct RenderContext: Sendable {
     public var nodeRows: [Int]?
     /// This session's actions, oldest first, for the action log.
     public var actionReports: [ActionReport] = []
+    /// Warms reading cache nodes (from the audit log): their reads count in the nodes' hit ratios.
+    public var warmingReads: [WarmingRead] = []
 
     public init(
         glyphs: Glyphs, clock: String, fleetHitRatios: [Double?] = [], extraCommands: [(String, String)] = [], rings: [TrackedRing] = [],

@@ -34,6 +34,14 @@ enum NodeDetailScreen {
             canvas.put(now.rightAligned(8), x: 13, y: y, slot: .body)
             canvas.put(context.glyphs.sparkline(values, width: chartWidth), x: 23, y: y, slot: .sparkline)
             y += 1
+            if title == "hit ratio", y < rows.upperBound, let marks = warmingMarks(node, snapshot, reads: context.warmingReads, polls: polls, columns: chartWidth) {
+                canvas.put("  warm reads".leftAligned(13), x: 0, y: y, slot: .warn)
+                canvas.put((marks.running ? "now" : "").rightAligned(8), x: 13, y: y, slot: .warn)
+                // Aligned with the sparkline above: newest at the right.
+                let line = String(marks.columns.suffix(chartWidth).map { $0 ? "w" : " " })
+                canvas.put(String(repeating: " ", count: max(0, chartWidth - line.count)) + line, x: 23, y: y, slot: .warn)
+                y += 1
+            }
         }
         canvas.put(" \(span.label) (w changes), newest at the right; ops and evictions scaled to their peak", x: 0, y: y, slot: .dim)
         y += 1
@@ -63,6 +71,25 @@ enum NodeDetailScreen {
             canvas.put(field.0.leftAligned(16), x: fx, y: fy, slot: .dim)
             canvas.put(field.1, x: fx + 17, y: fy, slot: .body, maxWidth: canvas.width / 2 - 19)
         }
+    }
+
+    /// The hit-ratio chart's columns in which a warm was reading the node (its reads count as hits), and whether
+    /// one still is; `nil` when none touched the window. A poll's time is counted back from the snapshot's by
+    /// the polling interval (the history keeps one point per poll, not its time).
+    static func warmingMarks(
+        _ node: EndpointState, _ snapshot: FleetSnapshot, reads: [WarmingRead], polls: Int, columns: Int
+    ) -> (columns: [Bool], running: Bool)? {
+        let mine = reads.filter { $0.node == node.endpoint.name }
+        guard !mine.isEmpty else { return nil }
+        let count = node.history.recent(\.hitRatio, polls: polls).count
+        let interval = snapshot.fleet.polling.interval.secondsDouble
+        let marks = ChartWindow.marks(count, columns: columns) { index in
+            let time = snapshot.takenAt.addingTimeInterval(-Double(count - 1 - index) * interval)
+            return mine.contains { $0.covers(time) }
+        }
+        let running = mine.contains { $0.until == nil }
+        guard running || marks.contains(true) else { return nil }
+        return (marks, running)
     }
 
     /// Values scaled to their peak, for a chart of rates.

@@ -34,3 +34,12 @@ struct WarmingReadTests {
         #expect(reads.map(\.node) == ["mc-2", "mc-3"])
     }
 }
+
+struct ChartMarkTests {
+    @Test func aColumnIsMarkedWhenAnyOfItsPollsIs() {
+        // 10 polls in 5 columns: two polls a column, the newest last.
+        #expect(ChartWindow.marks(10, columns: 5) { $0 == 3 || $0 == 9 } == [false, true, false, false, true])
+        #expect(ChartWindow.marks(3, columns: 10) { $0 == 0 } == [true, false, false])
+        #expect(ChartWindow.marks(0, columns: 10) { _ in true }.isEmpty)
+    }
+}
