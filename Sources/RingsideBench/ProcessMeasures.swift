@@ -40,3 +40,27 @@ func raiseOpenFileLimit() {
     limit.rlim_cur = limit.rlim_max
     setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
 }
+
+/// The peak resident memory of what runs between `start()` and `growth()`, above what the process held at the
+/// start: Linux resets the peak (`VmHWM`) when `5` is written to /proc/self/clear_refs.
+struct ResidentPeak {
+    private let base: Int
+
+    static func start() -> ResidentPeak? {
+        guard let file = fopen("/proc/self/clear_refs", "w") else { return nil }
+        fputs("5", file)
+        fclose(file)
+        return statusField("VmRSS:").map { ResidentPeak(base: $0) }
+    }
+
+    func growth() -> Int? { Self.statusField("VmHWM:").map { max(0, $0 - base) } }
+
+    /// A `kB` field of /proc/self/status, in bytes.
+    private static func statusField(_ name: String) -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix(name) }),
+              let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
+        else { return nil }
+        return kilobytes * 1024
+    }
+}

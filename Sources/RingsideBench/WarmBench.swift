@@ -59,6 +59,8 @@ struct WarmBench: AsyncParsableCommand {
     struct Timed {
         var rate: Double
         var report: WarmReport
+        /// How far the job raised this process's resident memory at its peak.
+        var memoryGrowthBytes: Int? = nil
     }
 
     private func timedJob(settings: WarmSettings, connect: () async throws -> (any WarmNode, any WarmNode)) async -> Timed {
@@ -67,10 +69,12 @@ struct WarmBench: AsyncParsableCommand {
             let job = WarmJob(
                 kind: .clone, ring: nil, targetName: "target", target: target, sources: [WarmSource(name: "source", node: source, keys: .listed(filter: nil))],
                 settings: settings, gate: .open, expectedKeys: keys)
+            let peak = ResidentPeak.start()
             let report = await job.run()
+            let growth = peak?.growth()
             await source.close()
             await target.close()
-            return Timed(rate: Double(report.counts.copied) / report.durationSeconds, report: report)
+            return Timed(rate: Double(report.counts.copied) / report.durationSeconds, report: report, memoryGrowthBytes: growth)
         } catch {
             print("  could not connect: \(error)")
             return Timed(rate: 0, report: WarmReport(
@@ -85,9 +89,10 @@ struct WarmBench: AsyncParsableCommand {
         let counts = timed.report.counts
         let met = timed.rate >= 100_000 && timed.report.outcome == .complete && counts.copied == counts.scanned
         let listed = counts.scanned == keys ? "" : String(format: "; the source listed %d of %d", counts.scanned, keys)
+        let memory = timed.memoryGrowthBytes.map { String(format: "; the job's peak memory +%.1f MiB", Double($0) / 1_048_576) } ?? ""
         return String(
-            format: "  %@: %.0f keys/s (%d copied in %.2f s, %@%@) target ≥ 100,000 keys/s: %@", name, timed.rate, counts.copied,
-            timed.report.durationSeconds, timed.report.outcome.rawValue, listed, met ? "met" : "NOT met")
+            format: "  %@: %.0f keys/s (%d copied in %.2f s, %@%@%@) target ≥ 100,000 keys/s: %@", name, timed.rate, counts.copied,
+            timed.report.durationSeconds, timed.report.outcome.rawValue, listed, memory, met ? "met" : "NOT met")
     }
 
     /// `SCAN` then `MIGRATE host port "" 0 timeout COPY KEYS …` a thousand keys at a time, as an operator would.
