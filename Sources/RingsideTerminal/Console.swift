@@ -325,35 +325,6 @@ enum ActionOutcomeLine {
     }
 }
 
-/// The warms reading cache nodes, refreshed every few seconds, and an event when one starts or ends: the reads
-/// count in the node's hit ratio, which would otherwise look like the cache getting better for no reason.
-struct WarmingWatch {
-    private(set) var reads: [WarmingRead] = []
-    private var asked = Date.distantPast
-    /// `job|node|since` of the reads running at the last refresh.
-    private var running: [String: WarmingRead] = [:]
-
-    /// Whether to ask again (every 2 s; the answer comes by mail, so one ask may be in flight).
-    mutating func due(now: Date = Date()) -> Bool {
-        guard now.timeIntervalSince(asked) >= 2 else { return false }
-        asked = now
-        return true
-    }
-
-    mutating func update(_ fresh: [WarmingRead]) -> [FleetEvent] {
-        reads = fresh
-        let nowRunning = Dictionary(fresh.filter { $0.until == nil }.map { ("\($0.job)|\($0.node)|\($0.since.timeIntervalSince1970)", $0) }) { first, _ in first }
-        var events = nowRunning.filter { running[$0.key] == nil }.values.sorted { $0.since < $1.since }.map { read in
-            FleetEvent(at: read.since, endpoint: read.node, kind: .action, message: "\(read.node) is read by '\(read.job)': its hit ratio counts those reads")
-        }
-        events += running.filter { nowRunning[$0.key] == nil }.values.sorted { $0.since < $1.since }.map { read in
-            FleetEvent(at: Date(), endpoint: read.node, kind: .action, message: "'\(read.job)' no longer reads \(read.node)")
-        }
-        running = nowRunning
-        return events
-    }
-}
-
 /// The identities of the rows the current screen lets the cursor move over, in display order.
 enum SelectableRows {
     /// - Parameter nodeRows: the overview's node order, when already computed.

@@ -57,8 +57,8 @@ struct ConsoleFlags: ParsableArguments {
         }
         options.sourceNote = sourceNote
         // The node detail chart reaches back an hour at most.
-        let audit = AuditLog(path: auditPath)
-        options.warmingReads = { audit.warmingReads(during: Date().addingTimeInterval(-3600)...Date()) }
+        let warms = WarmingReadLog(log: AuditLog(path: auditPath))
+        options.warmingReads = { warms.reads(during: Date().addingTimeInterval(-3600)...Date()) }
         let ended: Int32?
         do {
             ended = try await Console.run(engine: engine, options: options)

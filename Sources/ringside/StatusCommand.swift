@@ -48,8 +48,8 @@ struct StatusCommand: AsyncParsableCommand {
         var report = StatusReport(engine.snapshot())
         await engine.stop()
         // Warms (this host's audit log) that read a node meanwhile: its hit ratio counts their reads.
-        let audit = AuditLog(path: auditLog ?? fleet.auditLogPath ?? AuditLog.defaultPath())
-        report.mark(audit.warmingReads(during: firstPoll...Date()))
+        let audit = WarmingReadLog(log: AuditLog(path: auditLog ?? fleet.auditLogPath ?? AuditLog.defaultPath()))
+        report.mark(audit.reads(during: firstPoll...Date()))
         if json {
             FileHandle.standardOutput.write(try report.json() + Data("\n".utf8))
         } else {

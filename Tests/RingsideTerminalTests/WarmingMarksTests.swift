@@ -59,6 +59,12 @@ import Testing
         finished.until = at
         #expect(watch.update([finished]).map(\.message) == ["'warm mc-4 from mc-1 (clone)' no longer reads mc-1"])
         #expect(watch.reads == [finished])
-        #expect(watch.due(now: at) && !watch.due(now: at.addingTimeInterval(1)) && watch.due(now: at.addingTimeInterval(2)))
+        let first = watch.due(now: at), soon = watch.due(now: at.addingTimeInterval(1))
+        #expect(first && !soon)
+        let unanswered = watch.due(now: at.addingTimeInterval(5))
+        #expect(!unanswered, "not again while the answer has not come")
+        _ = watch.update([finished])
+        let answered = watch.due(now: at.addingTimeInterval(5))
+        #expect(answered)
     }
 }

@@ -106,4 +106,19 @@ struct WarmCommandTests {
         let after = try await RingsideBinary.run(["status", "--interval", "100ms", "--config", setup.fleetFile])
         #expect(!after.stdout.contains("counts the reads"), "the warm is over: \(after.stdout)")
     }
+
+    /// At 80 columns the progress bar is longer than the line: cut to the width, it is redrawn in place and
+    /// cleared at the end (a wrapped bar left a line behind at every redraw).
+    @Test(.enabled(if: TmuxSession.isAvailable, "needs tmux")) func theProgressBarFitsAnEightyColumnTerminal() async throws {
+        let setup = try await setup()
+        // The harness sends standard error to a file; the bar is drawn only on a terminal, so it goes to the pane,
+        // which stays open (the session is killed with the test) for the screen to be read.
+        let command = "\(RingsideBinary.url.path) warm cache-b --from cache-a --config \(setup.fleetFile) --yes --rate 150 --batch 10 2>&1; sleep 60"
+        let session = try TmuxSession(command: "/bin/sh -c \(TmuxSession.quote(command))", width: 80, height: 24)
+        let done = await session.waitFor(timeout: .seconds(20)) { $0.contains("written keys read back") }
+        #expect(done.held, "\(done.screen)\n\(session.diagnostics)")
+        let leftOver = done.screen.split(separator: "\n").filter { $0.hasPrefix("[") || $0.hasPrefix("xpired") || $0.contains("ETA") }
+        #expect(leftOver.isEmpty, "bar lines left on the screen: \(leftOver)")
+        #expect(done.screen.contains("scanned 301: copied 301"), "\(done.screen)")
+    }
 }

@@ -20,6 +20,8 @@ public struct Nullable<Value: Codable & Sendable & Equatable>: Codable, Sendable
     }
 }
 
+extension Nullable: Hashable where Value: Hashable {}
+
 extension KeyedDecodingContainer {
     /// A report written before a field existed decodes with the field `nil`.
     public func decode<Value>(_ type: Nullable<Value>.Type, forKey key: Key) throws -> Nullable<Value> {

@@ -74,12 +74,12 @@ public struct AuditLog: Sendable {
     /// Returns why a record could not be recovered, if one could not.
     @discardableResult
     public func recoverInterrupted() -> [String] {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: inFlightDirectory) else { return [] }
+        let files = inFlightFiles()
+        guard !files.isEmpty else { return [] }
         var problems: [String] = []
         let logged = Set(((try? readLines().records) ?? []).map(\.id))
-        for name in names.sorted() where name.hasSuffix(".json") {
-            let file = inFlightDirectory + "/" + name
-            guard let data = FileManager.default.contents(atPath: file), let inFlight = try? Self.decoder.decode(InFlight.self, from: data) else {
+        for (file, inFlight) in files {
+            guard let inFlight else {
                 problems.append("\(file): not an in-flight audit record; left in place")
                 continue
             }
@@ -109,12 +109,15 @@ public struct AuditLog: Sendable {
     /// The planned records of actions under way now, in this process or another ringside (a warm started from
     /// another terminal).
     public func underWay() -> [AuditRecord] {
+        inFlightFiles().compactMap { _, inFlight in inFlight.flatMap { Self.isRunning($0.pid) ? $0.record : nil } }
+    }
+
+    /// Each in-flight file, oldest name first, with its record (`nil`: it does not read as one).
+    private func inFlightFiles() -> [(file: String, record: InFlight?)] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: inFlightDirectory) else { return [] }
-        return names.sorted().compactMap { name in
-            guard name.hasSuffix(".json"), let data = FileManager.default.contents(atPath: inFlightDirectory + "/" + name),
-                  let inFlight = try? Self.decoder.decode(InFlight.self, from: data), Self.isRunning(inFlight.pid)
-            else { return nil }
-            return inFlight.record
+        return names.sorted().filter { $0.hasSuffix(".json") }.map { name in
+            let file = inFlightDirectory + "/" + name
+            return (file, FileManager.default.contents(atPath: file).flatMap { try? Self.decoder.decode(InFlight.self, from: $0) })
         }
     }
 

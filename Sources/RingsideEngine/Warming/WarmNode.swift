@@ -76,26 +76,20 @@ public struct RedisWarmNode: WarmNode {
 
     public func read(_ keys: [[UInt8]], limit: Int64, now: Int64) async throws -> [KeyRead] {
         var reads = [KeyRead?](repeating: nil, count: keys.count)
-        var unsized: [Int] = [], undumped: [Int] = []
+        // Without scripts the sizes come first, a command a key, and every key small enough is dumped after.
+        let entries: [RedisKeyCopy.SizedDump]
         if let sized = try await connection.sizedDumps(keys, limit: limit, budget: Self.scriptBudget) {
-            for (index, entry) in sized.enumerated() {
-                switch entry {
-                case .gone: reads[index] = .expired
-                case let .sized(bytes) where bytes > limit: reads[index] = .tooBig(bytes: bytes)
-                case .sized: undumped.append(index)
-                case let .dumped(dumped): reads[index] = Self.read(keys[index], dumped, limit: limit)
-                }
-            }
+            entries = sized
         } else {
-            unsized = Array(keys.indices)
+            entries = try await connection.memoryUsage(keys).map { $0.map(RedisKeyCopy.SizedDump.sized) ?? .gone }
         }
-        if !unsized.isEmpty {
-            for (index, size) in zip(unsized, try await connection.memoryUsage(unsized.map { keys[$0] })) {
-                switch size {
-                case nil: reads[index] = .expired
-                case let bytes? where bytes > limit: reads[index] = .tooBig(bytes: bytes)
-                default: undumped.append(index)
-                }
+        var undumped: [Int] = []
+        for (index, entry) in entries.enumerated() {
+            switch entry {
+            case .gone: reads[index] = .expired
+            case let .sized(bytes) where bytes > limit: reads[index] = .tooBig(bytes: bytes)
+            case .sized: undumped.append(index)
+            case let .dumped(dumped): reads[index] = Self.read(keys[index], dumped, limit: limit)
             }
         }
         if !undumped.isEmpty {

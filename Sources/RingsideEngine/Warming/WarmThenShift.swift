@@ -51,7 +51,9 @@ public struct WarmThenShift: Sendable {
         if reports.count < planned { return "\(planned - reports.count) of \(planned) warms did not run" }
         let coverage = WarmCoverage(reports)
         if let minimumCoverage, coverage.fraction < minimumCoverage {
-            return "the new owners hold \(percent(coverage.fraction)) of the \(coverage.moving) moving keys, below --min-coverage \(percent(minimumCoverage))"
+            // Never "95.0% below 95.0%": the coverage gets the digits that tell it from the minimum.
+            return "the new owners hold \(Format.percent(coverage.fraction, against: minimumCoverage)) of the \(coverage.moving) moving keys, "
+                + "below --min-coverage \(Format.percent(minimumCoverage))"
         }
         return nil
     }
@@ -60,10 +62,5 @@ public struct WarmThenShift: Sendable {
     /// by re-reading the balancers.
     public func shift(_ plan: Plan) async -> ActionReport {
         await warming.actions.execute(plan.ring.preview)
-    }
-
-    private static func percent(_ share: Double) -> String {
-        let value = share * 100
-        return value == value.rounded() ? "\(Int(value))%" : "\((value * 10).rounded() / 10)%"
     }
 }

@@ -22,26 +22,25 @@ enum NodeDetailScreen {
         func window(_ metric: (NodeHistory.Point) -> Double?) -> [Double?] { history.recent(metric, polls: polls) }
         let ops = ChartWindow.means(window(\.opsPerSecond), columns: chartWidth)
         let evictions = ChartWindow.means(window(\.evictionsPerSecond), columns: chartWidth)
-        let charts: [(String, [Double?], String)] = [
-            ("hit ratio", ChartWindow.hitRatios(window(\.hitRatio), reads: window(\.reads), columns: chartWidth),
-             Format.percent(node.interval?.hitRatio)),
+        let hitRatios = window(\.hitRatio)
+        // Each row: title, the value now, the chart line (newest at the right), and the slots of text and line.
+        var chartRows: [(title: String, now: String, line: String, text: Slot, chart: Slot)] = [
+            ("hit ratio", ChartWindow.hitRatios(hitRatios, reads: window(\.reads), columns: chartWidth), Format.percent(node.interval?.hitRatio)),
             ("ops/s", normalised(ops), Format.rate(node.interval?.opsPerSecond)),
             ("evictions/s", normalised(evictions), Format.rate(node.interval?.evictionsPerSecond)),
             ("memory", ChartWindow.means(window(\.memoryFraction), columns: chartWidth), Format.percent(node.cacheSample?.gauges.memoryFraction)),
-        ]
-        for (title, values, now) in charts where y < rows.upperBound {
-            canvas.put(" " + title.leftAligned(12), x: 0, y: y, slot: .body)
-            canvas.put(now.rightAligned(8), x: 13, y: y, slot: .body)
-            canvas.put(context.glyphs.sparkline(values, width: chartWidth), x: 23, y: y, slot: .sparkline)
+        ].map { title, values, now in (" " + title, now, context.glyphs.sparkline(values, width: chartWidth), .body, .sparkline) }
+        if let marks = warmingMarks(node, snapshot, reads: context.warmingReads, polls: hitRatios.count, columns: chartWidth) {
+            let line = String(marks.columns.suffix(chartWidth).map { $0 ? "w" : " " })
+            // Right under the hit ratio, whose counters the warm's reads inflate.
+            chartRows.insert(
+                ("  warm reads", marks.running ? "now" : "", String(repeating: " ", count: max(0, chartWidth - line.count)) + line, .warn, .warn), at: 1)
+        }
+        for row in chartRows where y < rows.upperBound {
+            canvas.put(row.title.leftAligned(13), x: 0, y: y, slot: row.text)
+            canvas.put(row.now.rightAligned(8), x: 13, y: y, slot: row.text)
+            canvas.put(row.line, x: 23, y: y, slot: row.chart)
             y += 1
-            if title == "hit ratio", y < rows.upperBound, let marks = warmingMarks(node, snapshot, reads: context.warmingReads, polls: polls, columns: chartWidth) {
-                canvas.put("  warm reads".leftAligned(13), x: 0, y: y, slot: .warn)
-                canvas.put((marks.running ? "now" : "").rightAligned(8), x: 13, y: y, slot: .warn)
-                // Aligned with the sparkline above: newest at the right.
-                let line = String(marks.columns.suffix(chartWidth).map { $0 ? "w" : " " })
-                canvas.put(String(repeating: " ", count: max(0, chartWidth - line.count)) + line, x: 23, y: y, slot: .warn)
-                y += 1
-            }
         }
         canvas.put(" \(span.label) (w changes), newest at the right; ops and evictions scaled to their peak", x: 0, y: y, slot: .dim)
         y += 1
@@ -77,11 +76,10 @@ enum NodeDetailScreen {
     /// one still is; `nil` when none touched the window. A poll's time is counted back from the snapshot's by
     /// the polling interval (the history keeps one point per poll, not its time).
     static func warmingMarks(
-        _ node: EndpointState, _ snapshot: FleetSnapshot, reads: [WarmingRead], polls: Int, columns: Int
+        _ node: EndpointState, _ snapshot: FleetSnapshot, reads: [WarmingRead], polls count: Int, columns: Int
     ) -> (columns: [Bool], running: Bool)? {
         let mine = reads.filter { $0.node == node.endpoint.name }
         guard !mine.isEmpty else { return nil }
-        let count = node.history.recent(\.hitRatio, polls: polls).count
         let interval = snapshot.fleet.polling.interval.secondsDouble
         let marks = ChartWindow.marks(count, columns: columns) { index in
             let time = snapshot.takenAt.addingTimeInterval(-Double(count - 1 - index) * interval)

@@ -13,14 +13,14 @@ public enum LineStream {
         on eventLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.next(),
         _ body: ([[UInt8]]) async throws -> Bool
     ) async throws {
-        let deadline = ReadDeadline(limit: limits.requestTimeout)
+        let fired = ReadDeadline.Fired()
         let channel: NIOAsyncChannel<[[UInt8]], ByteBuffer>
         do {
             channel = try await ClientBootstrap(group: eventLoop)
                 .connectTimeout(.nanoseconds(limits.connectTimeout.nanoseconds))
                 .connect(host: host, port: port) { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(deadline)
+                        try channel.pipeline.syncOperations.addHandler(ReadDeadline(limit: limits.requestTimeout, fired: fired))
                         try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineChunkDecoder(maxLineBytes: 64 << 10)))
                         return try NIOAsyncChannel<[[UInt8]], ByteBuffer>(wrappingChannelSynchronously: channel)
                     }
@@ -37,7 +37,7 @@ public enum LineStream {
             }
         } catch let error as ChannelError {
             // The deadline closes the channel, so what fails first may be a write or the stream's end.
-            throw deadline.hasFired ? WireError.replyTimeout(limits.requestTimeout) : WireError.connectionFailed("the connection failed: \(error)")
+            throw fired.value ? WireError.replyTimeout(limits.requestTimeout) : WireError.connectionFailed("the connection failed: \(error)")
         } catch let error as IOError {
             throw WireError.connectionFailed("the connection failed: \(error.description)")
         }
@@ -73,69 +73,67 @@ private struct LineChunkDecoder: ByteToMessageDecoder {
 /// Fails the channel when a read the consumer asked for brings nothing within `limit` of the request being
 /// sent (the clock starts at the request, so a slow connect or a loaded machine before it never counts). It sits
 /// below the async channel's backpressure, so a consumer that is busy (rate-limited) never counts against the
-/// server.
-private final class ReadDeadline: ChannelDuplexHandler, Sendable {
+/// server. Its state lives on the channel's event loop; only `fired` is shared, with the caller.
+private final class ReadDeadline: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
+    /// Set when the deadline closed the channel: the error that reaches the caller may be the close's, not ours.
+    final class Fired: Sendable {
+        private let flag = Atomic(false)
+        var value: Bool { flag.load(ordering: .acquiring) }
+        func set() { flag.store(true, ordering: .releasing) }
+    }
+
     let limit: Duration
-    private let state = Mutex(State())
+    let fired: Fired
+    private var requestSent = false
+    private var readWanted = false
+    private var pending: Scheduled<Void>?
 
-    private struct State {
-        var requestSent = false
-        var readWanted = false
-        var fired = false
-        var pending: Scheduled<Void>?
-    }
-
-    init(limit: Duration) {
+    init(limit: Duration, fired: Fired) {
         self.limit = limit
+        self.fired = fired
     }
-
-    /// Whether the deadline closed the channel: the error that reaches the caller may be the close's, not ours.
-    var hasFired: Bool { state.withLock(\.fired) }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        state.withLock { $0.requestSent = true }
+        requestSent = true
         armIfWanted(context: context)
         context.write(data, promise: promise)
     }
 
     func read(context: ChannelHandlerContext) {
-        state.withLock { $0.readWanted = true }
+        readWanted = true
         armIfWanted(context: context)
         context.read()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        state.withLock { state in
-            state.pending?.cancel()
-            state.pending = nil
-            state.readWanted = false
-        }
+        disarm()
+        readWanted = false
         context.fireChannelRead(data)
     }
 
+    func channelInactive(context: ChannelHandlerContext) {
+        disarm()
+        context.fireChannelInactive()
+    }
+
     private func armIfWanted(context: ChannelHandlerContext) {
+        guard requestSent, readWanted, pending == nil else { return }
         let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        state.withLock { state in
-            guard state.requestSent, state.readWanted, state.pending == nil else { return }
-            let limit = self.limit
-            state.pending = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(limit.nanoseconds)) { [self] in
-                self.state.withLock { $0.fired = true }
-                bound.value.fireErrorCaught(WireError.replyTimeout(limit))
-                bound.value.close(promise: nil)
-            }
+        let (limit, fired) = (limit, fired)
+        pending = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(limit.nanoseconds)) {
+            fired.set()
+            bound.value.fireErrorCaught(WireError.replyTimeout(limit))
+            bound.value.close(promise: nil)
         }
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
-        state.withLock { state in
-            state.pending?.cancel()
-            state.pending = nil
-        }
-        context.fireChannelInactive()
+    private func disarm() {
+        pending?.cancel()
+        pending = nil
     }
 }

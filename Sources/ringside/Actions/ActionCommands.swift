@@ -79,22 +79,29 @@ struct ActionFlags: ParsableArguments {
             return
         }
         if !json { print(ActionText.preview(preview), terminator: "") }
-        let reports: [ActionReport]
-        if preview.alreadyInEffect || runner.gate.isReadOnly || yes {
-            // Already in effect: nothing to confirm. Read-only: the gate refuses it where it would be sent, and says why.
-            reports = try await steps(runner, preview)
-        } else if let confirmed = Confirmation.ask(preview) {
-            reports = confirmed ? try await steps(runner, preview) : [runner.cancel(preview).0]
-        } else {
-            FileHandle.standardError.write(Data("ringside: not applied: there is no terminal to confirm on; pass --yes to apply from a script\n".utf8))
-            throw ExitCode(1)
-        }
+        let reports = try await confirmThenRun(preview, runner: runner, steps: steps)
         if json {
             print(try ActionOutput.json(preview: preview, reports: reports))
         } else {
             print(reports.map(ActionText.report).joined(), terminator: "")
         }
         if !reports.allSatisfy(\.result.succeeded) { throw ExitCode(1) }
+    }
+}
+
+extension ActionFlags {
+    /// Runs `steps` once the previewed action is confirmed (the default is cancel, which is audited); without
+    /// asking when it is already in effect, read-only (the gate refuses it where it would be sent, and says why)
+    /// or `--yes`. Without a terminal to ask on, nothing runs and the exit status is 1.
+    func confirmThenRun(
+        _ preview: ActionPreview, runner: ActionRunner, steps: @Sendable (ActionRunner, ActionPreview) async throws(ActionError) -> [ActionReport]
+    ) async throws -> [ActionReport] {
+        if preview.alreadyInEffect || runner.gate.isReadOnly || yes { return try await steps(runner, preview) }
+        guard let confirmed = Confirmation.ask(preview) else {
+            FileHandle.standardError.write(Data("ringside: not applied: there is no terminal to confirm on; pass --yes to apply from a script\n".utf8))
+            throw ExitCode(1)
+        }
+        return confirmed ? try await steps(runner, preview) : [runner.cancel(preview).0]
     }
 }
 

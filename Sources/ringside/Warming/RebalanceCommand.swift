@@ -43,8 +43,7 @@ struct RebalanceCommand: AsyncParsableCommand {
         say(RingText.render(plan.ring.plan))
         if warm, plan.warms.isEmpty { say("nothing to warm: the change moves no keys\n") }
 
-        var warms: [WarmReport] = []
-        var coverage: WarmCoverage?
+        var warms: [WarmReport] = [], coverage: WarmCoverage?, heldBack: String?
         if !plan.warms.isEmpty {
             for preview in plan.warms { say(WarmText.preview(preview)) }
             if let unreadable = plan.warms.flatMap({ [$0.target] + $0.sources }).first(where: { $0.items == nil }) {
@@ -55,7 +54,10 @@ struct RebalanceCommand: AsyncParsableCommand {
                 guard let confirmed = WarmPrompt.ask(question) else {
                     throw failure("not started: there is no terminal to confirm on; pass --yes to rebalance from a script")
                 }
-                guard confirmed else { throw cancelled("nothing was sent, the ring is unchanged") }
+                guard confirmed else {
+                    say("cancelled: nothing was sent, the ring is unchanged\n")
+                    throw ExitCode(1)
+                }
             }
             let control = WarmControl()
             let interrupt = WarmPrompt.cancelOnInterrupt(control)
@@ -64,17 +66,19 @@ struct RebalanceCommand: AsyncParsableCommand {
             printer.finish()
             interrupt.cancel()
             for report in warms { say(WarmText.report(report)) }
-            coverage = WarmCoverage(warms)
-            if let coverage { say("coverage: the new owners hold \(coverage.warmed) of the \(coverage.moving) moving keys\(flags.dryRun ? " (would)" : "")\n") }
-        }
-
-        var heldBack: String?
-        if !warms.isEmpty || !plan.warms.isEmpty {
+            let covered = WarmCoverage(warms)
+            say("coverage: the new owners hold \(covered.warmed) of the \(covered.moving) moving keys\(flags.dryRun ? " (would)" : "")\n")
+            coverage = covered
             heldBack = WarmThenShift.holdBack(warms, planned: plan.warms.count, minimumCoverage: minCoverage.flatMap(WarmCoverage.parseShare))
         }
         let preview = plan.ring.preview
         var reports: [ActionReport] = []
-        defer { if flags.json { print((try? RebalanceOutput(plan: plan.ring.plan, warms: warms, coverage: coverage, heldBack: heldBack, preview: preview, reports: reports).json()) ?? "{}") } }
+        defer {
+            if flags.json {
+                let output = RebalanceOutput(plan: plan.ring.plan, warms: warms, coverage: coverage, heldBack: heldBack, preview: preview, reports: reports)
+                FileHandle.standardOutput.write(((try? output.reportJSON()) ?? Data("{}".utf8)) + Data("\n".utf8))
+            }
+        }
         if flags.dryRun {
             say(ActionText.preview(preview) + "dry run: nothing was sent\n")
             if let heldBack { say("the ring change would be held back: \(heldBack)\n") }
@@ -83,13 +87,7 @@ struct RebalanceCommand: AsyncParsableCommand {
         // Read-only: the warms were refused by the gate, and the change goes to it too, to be refused and audited.
         if let heldBack, !gate.isReadOnly { throw failure("the ring is unchanged: \(heldBack)") }
         say(ActionText.preview(preview))
-        if preview.alreadyInEffect || gate.isReadOnly || flags.yes {
-            reports = [await shifter.shift(plan)]
-        } else if let confirmed = Confirmation.ask(preview) {
-            reports = [confirmed ? await shifter.shift(plan) : shifter.warming.actions.cancel(preview).0]
-        } else {
-            throw failure("not applied: there is no terminal to confirm on; pass --yes to rebalance from a script")
-        }
+        reports = try await flags.confirmThenRun(preview, runner: shifter.warming.actions) { _, _ in [await shifter.shift(plan)] }
         say(reports.map(ActionText.report).joined())
         if !reports.allSatisfy(\.result.succeeded) { throw ExitCode(1) }
     }
@@ -101,11 +99,6 @@ struct RebalanceCommand: AsyncParsableCommand {
 
     private func failure(_ message: String) -> ExitCode {
         FileHandle.standardError.write(Data("ringside: \(message)\n".utf8))
-        return ExitCode(1)
-    }
-
-    private func cancelled(_ message: String) -> ExitCode {
-        say("cancelled: \(message)\n")
         return ExitCode(1)
     }
 }

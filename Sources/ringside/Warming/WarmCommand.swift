@@ -67,9 +67,7 @@ struct WarmCommand: AsyncParsableCommand {
         printer.finish()
         interrupt.cancel()
         if flags.json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            FileHandle.standardOutput.write(try report.reportJSON() + Data("\n".utf8))
         } else {
             print(WarmText.report(report), terminator: "")
         }
@@ -137,8 +135,18 @@ final class ProgressPrinter: Sendable {
             return true
         }
         guard due else { return }
-        let text = onTerminal ? "\r\u{1B}[K" + WarmText.progressBar(progress) : WarmText.progressLine(progress) + "\n"
+        // On a terminal the bar is cut to its width: `\r` cannot take back a line that wrapped, and every redraw
+        // of a wrapped bar left a line behind (seen at 80 columns).
+        let text = onTerminal
+            ? "\r\u{1B}[K" + String(WarmText.progressBar(progress).prefix(max(1, Self.terminalColumns() - 1)))
+            : WarmText.progressLine(progress) + "\n"
         FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    /// Standard error's terminal width now (it may be resized mid-job); 80 when it cannot be read.
+    private static func terminalColumns() -> Int {
+        var size = winsize()
+        return ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : 80
     }
 
     func finish() {

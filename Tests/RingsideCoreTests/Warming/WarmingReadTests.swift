@@ -28,6 +28,15 @@ struct WarmingReadTests {
         #expect(reads[1].covers(start.addingTimeInterval(1_000)) && !reads[0].covers(start.addingTimeInterval(106)))
     }
 
+    /// `finish` writes the line before it clears the in-flight record: a reader between the two sees both.
+    @Test func aWarmWhoseLineIsWrittenIsFinishedEvenIfItsInFlightRecordRemains() {
+        let window = start...start.addingTimeInterval(10)
+        let line = record("w", at: 1, durationSeconds: 2), planned = record("w", at: 1, durationSeconds: nil, result: .interrupted)
+        #expect(WarmingRead.from(logged: [line], underWay: [planned], touching: window) == [
+            WarmingRead(job: "warm w", node: "cache-a", since: start.addingTimeInterval(1), until: start.addingTimeInterval(3)),
+        ])
+    }
+
     @Test func aWarmOfSeveralSourcesMarksEachOfThem() {
         let window = start...start.addingTimeInterval(10)
         let reads = WarmingRead.from(logged: [record("ring", at: 1, durationSeconds: 2, reads: ["mc-2", "mc-3"])], underWay: [], touching: window)

@@ -63,4 +63,28 @@ import Testing
         #expect(try audit.read().records.map(\.result) == [.applied])
         #expect(try FileManager.default.contentsOfDirectory(atPath: audit.inFlightDirectory).isEmpty)
     }
+
+    /// What `status` and the console read: running warms (a live process's in-flight record), finished ones, and
+    /// a new line seen once the file has changed; a dead process's record is not "running", and nothing is written.
+    @Test func warmingReadsComeFromLinesAndLiveInFlightRecordsWithoutChangingTheLog() throws {
+        func warm(_ id: String, durationMs: Double?) -> AuditRecord {
+            var record = planned(id)
+            record.action = "warm \(id)"
+            record.readsFrom = ["cache-a"]
+            record.durationMs = durationMs
+            record.result = durationMs == nil ? .interrupted : .applied
+            return record
+        }
+        let warms = WarmingReadLog(log: audit)
+        let window = Date().addingTimeInterval(-60)...Date().addingTimeInterval(60)
+        try leaveInFlight(warm("running", durationMs: nil), pid: getpid())
+        try leaveInFlight(warm("crashed", durationMs: nil), pid: try goneProcess())
+        try audit.append(planned("a drain"))
+        #expect(warms.reads(during: window).map(\.job) == ["warm running"])
+        #expect(warms.reads(during: window).first?.until == nil)
+        try audit.append(warm("done", durationMs: 500))
+        #expect(Set(warms.reads(during: window).map(\.job)) == ["warm running", "warm done"], "the appended line is read")
+        #expect(try audit.recorded().records.map(\.id) == ["a drain", "done"], "no interrupted line was written")
+        #expect(FileManager.default.fileExists(atPath: audit.inFlightDirectory + "/crashed.json"))
+    }
 }

@@ -36,7 +36,8 @@ struct LiveMemcachedWarmTests {
         #expect(items[0]?.flags == 5 && items[0]?.value == Array("v1".utf8))
         #expect((100 - elapsed...100).contains(items[0]?.remainingTTL ?? 0), "TTL kept to within \(elapsed) s: \(items[0]?.remainingTTL ?? -1)")
         #expect(items[1]?.remainingTTL == nil && items[1]?.flags == 1)
-        #expect((40 * 86_400 - elapsed...40 * 86_400 + 1).contains(items[2]?.remainingTTL ?? 0), "\(items[2]?.remainingTTL ?? -1)")
+        // memcached's own clock ticks once a second and may trail the wall clock by up to 2 s: a little more left.
+        #expect((40 * 86_400 - elapsed...40 * 86_400 + 2).contains(items[2]?.remainingTTL ?? 0), "\(items[2]?.remainingTTL ?? -1)")
         #expect(items[3]?.value == binary && items[3]?.flags == 3)
         #expect(items[4]?.value == big)
         #expect(items[5]?.value == Array("written on the target".utf8) && items[5]?.flags == 9)

@@ -22,7 +22,9 @@ struct WarmThenShiftTests {
     @Test func theShiftWaitsForEveryWarmToCompleteAndForTheCoverageAskedFor() {
         let full = [report("mc-1", copied: 95, tooBig: 5)]
         #expect(WarmThenShift.holdBack(full, planned: 1, minimumCoverage: 0.95) == nil)
-        #expect(WarmThenShift.holdBack(full, planned: 1, minimumCoverage: 0.96) == "the new owners hold 95% of the 100 moving keys, below --min-coverage 96%")
+        #expect(WarmThenShift.holdBack(full, planned: 1, minimumCoverage: 0.96) == "the new owners hold 95.0% of the 100 moving keys, below --min-coverage 96.0%")
+        let close = [report("mc-1", copied: 9_499, tooBig: 501)]
+        #expect(WarmThenShift.holdBack(close, planned: 1, minimumCoverage: 0.95) == "the new owners hold 94.99% of the 10000 moving keys, below --min-coverage 95.0%")
         #expect(WarmThenShift.holdBack(full, planned: 2, minimumCoverage: nil) == "1 of 2 warms did not run")
         #expect(WarmThenShift.holdBack([report("mc-1", .failed, copied: 10)], planned: 2, minimumCoverage: nil) == "the warm of mc-1 ended failed: mc-2: connection refused")
     }
