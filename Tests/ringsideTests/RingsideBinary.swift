@@ -20,7 +20,10 @@ struct RingsideBinary {
 
     /// Runs the binary to completion without blocking a thread (the test pool has as many threads as cores).
     /// `stdin`, when given, is piped to the binary through a shell.
-    static func run(_ arguments: [String], environment: [String: String] = [:], directory: URL? = nil, stdin: String? = nil) async throws -> Result {
+    /// A run still going after `limit` is killed, and its result says so.
+    static func run(
+        _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil, stdin: String? = nil, limit: Duration = .seconds(180)
+    ) async throws -> Result {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("ringside-run-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -36,9 +39,11 @@ struct RingsideBinary {
             (executable, argv) = ("/bin/sh", ["-c", "printf '%s' \"$RINGSIDE_TEST_STDIN\" | \"$0\" \"$@\"", url.path] + arguments)
         }
         let child = try ChildProcess(executable: executable, arguments: argv, stdio: .files(stdout: out, stderr: err), environment: env)
-        let status = await child.exitCode()
+        let started = ContinuousClock.now
+        let status = await child.exitCode(killingAfter: limit)
+        let killed = ContinuousClock.now - started >= limit ? "\n[test harness: ringside \(arguments.joined(separator: " ")) was killed after \(limit)]" : ""
         return Result(
             status: status, stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+            stderr: ((try? String(contentsOfFile: err, encoding: .utf8)) ?? "") + killed)
     }
 }

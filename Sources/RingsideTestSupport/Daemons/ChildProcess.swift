@@ -71,8 +71,19 @@ public final class ChildProcess: Sendable {
 
     /// Waits for the process to exit without blocking a thread, and returns its exit code (128 + the signal
     /// when a signal ended it, as shells report it).
-    public func exitCode() async -> Int32 {
-        while isRunning { try? await Task.sleep(for: .milliseconds(10)) }
+    ///
+    /// A process still running after `limit`, or when the waiting task is cancelled, is killed: a hung child fails
+    /// its test instead of holding the whole run (and a cancelled wait must not spin on a `Task.sleep` that
+    /// throws at once).
+    public func exitCode(killingAfter limit: Duration = .seconds(600)) async -> Int32 {
+        let deadline = ContinuousClock.now + limit
+        while isRunning {
+            guard !Task.isCancelled, ContinuousClock.now < deadline else {
+                stop()
+                break
+            }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
         let status = exited.withLock { $0 } ?? 0
         let signal = status & 0x7f
         return signal == 0 ? (status >> 8) & 0xff : 128 + signal
