@@ -23,6 +23,8 @@ public struct ConsoleOptions: Sendable {
     public var warmingReads: (@Sendable () -> [WarmingRead])?
     /// Why changes are refused, when they are (`--read-only`, `read_only: true in the fleet file`).
     public var readOnlyBecause: String?
+    /// What previews and runs warms of the fleet's cache nodes; `nil`: this console cannot warm.
+    public var warming: (any ConsoleWarming)?
 
     public init(ascii: Bool = false, monochrome: Bool = false, readOnly: Bool = false, theme: Theme = .builtInDefault, sourceBadge: String? = nil) {
         self.ascii = ascii
@@ -111,6 +113,7 @@ public enum Console {
         var planCache = PlanCache()
         let failpoint = ConsoleFailpoint.fromEnvironment()
         var warming = WarmingWatch()
+        let jobs = WarmJobBoard()
 
         while terminationSignal.load(ordering: .relaxed) == 0 {
             let live = engine.snapshot()
@@ -133,6 +136,13 @@ public enum Console {
                         shown.thenMaint = waiting.thenMaint
                         state.dialog = shown
                     }
+                case let .warmPreview(shown):
+                    if state.dialog?.isWaiting == true { state.dialog = ActionDialog(phase: .warming(shown)) }
+                case let .warmDone(report, title):
+                    state.message = "\(report.outcome.rawValue): \(title) · \(WarmText.summaryLine(report)) · J: jobs"
+                    engine.note(FleetEvent(
+                        at: Date(), endpoint: report.target, kind: .action,
+                        message: "\(title): \(report.outcome.rawValue)" + (report.error.map { " · \($0)" } ?? " · copied \(report.counts.copied)")))
                 case let .previewFailed(title, reason):
                     if state.dialog?.isWaiting == true { state.dialog = ActionDialog(phase: .failed(title: title, reason: reason)) }
                 case let .failed(text):
@@ -158,9 +168,10 @@ public enum Console {
             let rings = state.screen == .rings ? ringTracker.update(snapshot) : []
             // Sorted once a frame: for the cursor to follow its node, and for the overview to draw.
             let nodeRows = state.screen == .overview ? NodeRows.visible(snapshot, state: state) : nil
+            let jobList = jobs.jobs
             let rows = SelectableRows.of(
                 snapshot, state: state, nodeRows: nodeRows, rings: rings, size: (width, height), extraCommands: options.extraCommands?.help ?? [],
-                actionReports: actionReports)
+                actionReports: actionReports, jobs: jobList)
             state.follow(rows)
             var context = RenderContext(
                 glyphs: terminal.unicode ? .unicode : .plain, clock: clockFormat.string(from: snapshot.takenAt),
@@ -169,6 +180,7 @@ public enum Console {
             context.nodeRows = nodeRows
             context.actionReports = actionReports
             context.warmingReads = warming.reads
+            context.jobs = jobList
             let frame = ConsoleView.render(snapshot, state: state, context: context, width: width, height: height)
             if frame != lastFrame {
                 terminal.draw(frame)
@@ -247,6 +259,32 @@ public enum Console {
                 let (report, problem) = actions.cancel(preview)
                 actionReports.append(report)
                 if let problem { state.message = problem }
+            case let .previewWarm(ask):
+                guard let warmer = options.warming else {
+                    state.dialog = ActionDialog(phase: .failed(title: ask.title, reason: "this console cannot warm: it has no fleet file naming cache nodes"))
+                    break
+                }
+                Task.detached {
+                    do throws(ActionError) {
+                        let request = try await ask.request(warmer)
+                        mailbox.put(.warmPreview(ShownWarm(try await warmer.preview(request, settings: ask.settings))))
+                    } catch {
+                        mailbox.put(.previewFailed(title: ask.title, reason: error.description))
+                    }
+                }
+            case let .startWarm(shown):
+                guard let warmer = options.warming else { break }
+                let title = shown.preview.summary
+                let (id, control) = jobs.start(title)
+                state.message = "started: \(title) · J: jobs"
+                engine.note(FleetEvent(at: Date(), endpoint: shown.preview.target.name, kind: .action, message: "\(title): started"))
+                Task.detached {
+                    let report = await warmer.execute(shown.preview, control: control) { jobs.update(id, $0) }
+                    jobs.finish(id, report)
+                    mailbox.put(.warmDone(report, title: title))
+                }
+            case let .cancelJob(id):
+                state.message = jobs.cancel(id) ? "cancelling: the batches in flight finish, nothing more is read" : "that job is not running"
             case .none: break
             }
         }
@@ -330,7 +368,7 @@ enum SelectableRows {
     /// - Parameter nodeRows: the overview's node order, when already computed.
     static func of(
         _ snapshot: FleetSnapshot, state: ConsoleState, nodeRows: [Int]?, rings: [TrackedRing], size: (width: Int, height: Int),
-        extraCommands: [(String, String)], actionReports: [ActionReport] = []
+        extraCommands: [(String, String)], actionReports: [ActionReport] = [], jobs: [WarmJobBoard.Job] = []
     ) -> [String] {
         let width = size.width
         switch state.screen {
@@ -341,6 +379,7 @@ enum SelectableRows {
         case .balancers: return BalancersScreen.serverRows(snapshot, width: width)
         // Help rows and the action log scroll: a line's place is its identity.
         case .actionLog: return (0..<ActionLogScreen.lines(actionReports).count).map(String.init)
+        case .jobs: return JobsScreen.ordered(jobs).map { String($0.id) }
         case .help: return (0..<HelpScreen.lineCount(width: width, height: size.height, extraCommands: extraCommands)).map(String.init)
         case .events, .nodeDetail: return []
         }
@@ -374,6 +413,8 @@ private final class Mailbox: Sendable {
         /// A long action stopped before a report: the status line says why and stops showing progress.
         case failed(String)
         case warmingReads([WarmingRead])
+        case warmPreview(ShownWarm)
+        case warmDone(WarmReport, title: String)
     }
 
     private let mail = Mutex<[Mail]>([])

@@ -52,9 +52,9 @@ struct ConsoleFlags: ParsableArguments {
         options.readOnly = gate.isReadOnly
         options.readOnlyBecause = gate.readOnlyBecause
         let auditPath = auditLog ?? fleet.auditLogPath ?? defaultAuditLog
-        if fleet.endpoints.contains(where: { $0.kind == .haproxy }) {
-            options.actions = makeActionRunner(fleet: fleet, gate: gate, auditLog: auditPath)
-        }
+        let runner = makeActionRunner(fleet: fleet, gate: gate, auditLog: auditPath)
+        if fleet.endpoints.contains(where: { $0.kind == .haproxy }) { options.actions = runner }
+        if fleet.cacheNodes.count >= 2 { options.warming = WarmRunner(actions: runner) }
         options.sourceNote = sourceNote
         // The node detail chart reaches back an hour at most.
         let warms = WarmingReadLog(log: AuditLog(path: auditPath))

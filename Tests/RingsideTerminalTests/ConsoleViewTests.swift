@@ -32,6 +32,7 @@ import Testing
         case .nodeDetail: "detail"
         case .overview: "overview"
         case .actionLog: "actions"
+        case .jobs: "jobs"
         }
         try assertSnapshot(frame, named: "\(name)-80x24")
     }
@@ -162,14 +163,14 @@ import Testing
         #expect(!state.editingFilter)
     }
 
-    @Test func tabCyclesOverviewEventsBalancersRingsActions() {
+    @Test func tabCyclesOverviewEventsBalancersRingsActionsJobs() {
         var state = ConsoleState()
-        for expected in [Screen.events, .balancers, .rings, .actionLog, .overview] {
+        for expected in [Screen.events, .balancers, .rings, .actionLog, .jobs, .overview] {
             _ = state.handle(.tab, rows: rowNames(0), pageSize: 1)
             #expect(state.screen == expected)
         }
         _ = state.handle(.backTab, rows: rowNames(0), pageSize: 1)
-        #expect(state.screen == .actionLog)
+        #expect(state.screen == .jobs)
     }
 
     @Test func movementStaysInBounds() {

@@ -29,6 +29,12 @@ public struct WarmProgress: Sendable, Equatable {
     /// Keys the sources held when the job began (their item counts); `nil` when unknown.
     public var expectedKeys: Int?
 
+    public init(counts: WarmCounts, elapsedSeconds: Double, expectedKeys: Int?) {
+        self.counts = counts
+        self.elapsedSeconds = elapsedSeconds
+        self.expectedKeys = expectedKeys
+    }
+
     /// The share done, when the total is known.
     public var fraction: Double? {
         guard let expectedKeys, expectedKeys > 0 else { return nil }

@@ -39,6 +39,14 @@ public struct WarmPreview: Sendable {
         /// Items it holds now (`nil`: it could not be read; the problem is in `problem`).
         public var items: UInt64?
         public var problem: String?
+
+        public init(name: String, kind: EndpointKind, address: HostPort, items: UInt64? = nil, problem: String? = nil) {
+            self.name = name
+            self.kind = kind
+            self.address = address
+            self.items = items
+            self.problem = problem
+        }
     }
 
     public var request: WarmRequest
@@ -49,6 +57,19 @@ public struct WarmPreview: Sendable {
     /// Keys the sources are expected to give: all they hold (clone), the moved share (ring), the list's length.
     public var expectedKeys: Int?
     public var readOnlyBecause: String?
+
+    public init(
+        request: WarmRequest, target: Node, sources: [Node], settings: WarmSettings, selection: MovedKeySelection? = nil, expectedKeys: Int?,
+        readOnlyBecause: String? = nil
+    ) {
+        self.request = request
+        self.target = target
+        self.sources = sources
+        self.settings = settings
+        self.selection = selection
+        self.expectedKeys = expectedKeys
+        self.readOnlyBecause = readOnlyBecause
+    }
 
     /// `warm cache-b from cache-a (clone)`: how the audit log and the confirmation name it.
     public var summary: String {
@@ -93,6 +114,27 @@ public struct WarmRunner: Sendable {
         let address = ring.definition.members.first { $0.name == name }?.address
         if let address, let node = fleet.cacheNodes.first(where: { $0.address.description == address }) { return node }
         throw ActionError("ring member '\(name)'\(address.map { " (\($0))" } ?? "") is not a cache node of the fleet file: add it, so ringside knows its protocol and password")
+    }
+
+    /// What a ring-aware warm of `target` copies by: `changes` on ring `name`; with none, the ring without the
+    /// target against the ring as it is (the keys a node that came back cold owns). The ring is read now.
+    public func ringPlan(_ name: String, target: String, changes: [RingChange]) async throws(ActionError) -> RingPlan {
+        do {
+            let rings = try RingCatalog.rings(in: fleet)
+            guard let declaration = rings.first(where: { $0.name == name }) else {
+                throw ActionError("no ring '\(name)' (rings: \(rings.isEmpty ? "none" : rings.map(\.name).joined(separator: ", ")))")
+            }
+            let ring = try HashRing(try await RingCatalog.definition(of: declaration, limits: limits))
+            if !changes.isEmpty { return try RingPlan(ring, changes: changes) }
+            let (without, _) = try ring.definition.applying([RingChange.drain(node: target)], current: ring)
+            return try RingPlan(before: HashRing(without), after: ring)
+        } catch let error as ActionError {
+            throw error
+        } catch let error as RingError {
+            throw ActionError(error.description)
+        } catch {
+            throw ActionError("ring '\(name)' cannot be read: \(error)")
+        }
     }
 
     /// Resolves the nodes and reads their item counts. Nothing is written.

@@ -11,6 +11,12 @@ public struct ActionDialog: Sendable, Equatable {
         case previewing(ActionPreview)
         /// The preview could not be made: the dialog's title, and why.
         case failed(title: String, reason: String)
+        /// Which kind of warm for this cache node: clone, key list or ring (`W`).
+        case choosingWarm(String)
+        /// A warm's nodes (and ring) are being read for its preview: the title says which warm.
+        case preparingWarm(String)
+        /// A warm to confirm: what it reads, what it writes, its limits.
+        case warming(ShownWarm)
     }
 
     public var phase: Phase
@@ -31,8 +37,8 @@ public struct ActionDialog: Sendable, Equatable {
     /// Still waiting for its preview.
     public var isWaiting: Bool {
         switch phase {
-        case .reading, .planning: true
-        case .previewing, .failed: false
+        case .reading, .planning, .preparingWarm: true
+        case .previewing, .failed, .warming, .choosingWarm: false
         }
     }
 
@@ -45,6 +51,7 @@ public struct ActionDialog: Sendable, Equatable {
     /// The preview leaves something to confirm: commands to send, or (a drain → maint on a server already
     /// draining) the wait for its sessions and then maintenance.
     public var hasWork: Bool {
+        if case .warming = phase { return true }
         guard case let .previewing(preview) = phase else { return false }
         return preview.sendsAnything || (thenMaint && preview.alreadyInEffect)
     }
@@ -61,6 +68,9 @@ public struct ActionDialog: Sendable, Equatable {
         case close
         case cancel(ActionPreview)
         case apply(ActionPreview)
+        case warm(ShownWarm)
+        /// The kind of warm chosen for a node: its `:warm` line is prefilled.
+        case chooseWarm(node: String, WarmAskKind)
         case quit
     }
 
@@ -74,9 +84,15 @@ public struct ActionDialog: Sendable, Equatable {
             if !typed.isEmpty { typed.removeLast() }
         case let .character(character) where nameToType != nil:
             typed.append(character)
+        case let .character(character):
+            if case let .choosingWarm(node) = phase, let kind = WarmAskKind(rawValue: character) { return .chooseWarm(node: node, kind) }
         case .enter:
-            guard applyChosen, canApply, case let .previewing(preview) = phase else { return closing() }
-            return .apply(preview)
+            guard applyChosen, canApply else { return closing() }
+            switch phase {
+            case let .previewing(preview): return .apply(preview)
+            case let .warming(shown): return .warm(shown)
+            default: return closing()
+            }
         default: break
         }
         return .stay

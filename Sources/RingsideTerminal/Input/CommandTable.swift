@@ -19,8 +19,8 @@ public enum CommandTable {
     public static let commands: [ConsoleCommand] = [
         ConsoleCommand(names: ["q", "quit"], arguments: "", description: "quit") { _, _, _ in .quit },
         ConsoleCommand(names: ["help"], arguments: "", description: "the help screen") { state, _, _ in state.go(to: .help) },
-        ConsoleCommand(names: ["overview", "events", "balancers", "rings", "actions"], arguments: "", description: "go to that screen") { state, name, _ in
-            state.go(to: ["overview": .overview, "events": .events, "balancers": .balancers, "rings": .rings, "actions": .actionLog][name] ?? .overview)
+        ConsoleCommand(names: ["overview", "events", "balancers", "rings", "actions", "jobs"], arguments: "", description: "go to that screen") { state, name, _ in
+            state.go(to: ["overview": .overview, "events": .events, "balancers": .balancers, "rings": .rings, "actions": .actionLog, "jobs": .jobs][name] ?? .overview)
         },
         ConsoleCommand(names: ["filter"], arguments: "TEXT", description: "filter nodes or events") { state, _, text in
             state.filter = text
@@ -53,6 +53,17 @@ public enum CommandTable {
             }
         },
         serverAction("weight", "set a weight: N, N%, +N, -N or initial", arguments: "TARGET WEIGHT") { (weight: String) throws(ActionError) in .weight(try WeightRequest.parse(weight)) },
+        ConsoleCommand(
+            names: ["warm"], arguments: "NODE --from SOURCE [--keys FILE] | NODE --ring RING",
+            description: "copy keys onto a cache node: all of SOURCE's, the listed ones, or the ones it owns on RING (preview, then confirm; J shows the job)"
+        ) { state, _, rest in
+            do throws(ActionError) {
+                return state.requestWarm(try WarmAsk.parse(rest))
+            } catch {
+                state.message = error.description
+                return .none
+            }
+        },
     ]
 
     /// The command named `verb`, if any.

@@ -21,9 +21,11 @@ public enum ConsoleAction: String, Sendable, CaseIterable {
     case actionLogScreen
     /// The overview: take the selected cache node off its ring. The rings screen: apply the staged change.
     case drainNodeOffRing, applyStaged
+    /// Warming: the jobs screen; on a cache node, the `:warm` line prefilled; on the jobs screen, cancel.
+    case jobsScreen, warmPrompt, cancelJob
 }
 
 /// The screens as the keymap knows them: keys bound to one screen are looked up before the global ones.
 public enum ScreenKind: Sendable, Hashable, CaseIterable {
-    case overview, nodeDetail, events, balancers, rings, actionLog, help
+    case overview, nodeDetail, events, balancers, rings, actionLog, jobs, help
 }

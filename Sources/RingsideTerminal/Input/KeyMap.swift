@@ -59,6 +59,14 @@ public enum KeyMap {
         KeyBinding(keys: [.character("r")], label: "r", action: .refresh, hint: "Poll now", description: "Poll every endpoint now", hintPriority: 8),
         KeyBinding(keys: [.control("l")], label: "^L", action: .redraw, hint: "Redraw", description: "Redraw the whole screen", hintPriority: nil),
         KeyBinding(keys: [.character("a"), .character("5")], label: "a", action: .actionLogScreen, hint: "Actions", description: "Action log: every command sent, every reply", hintPriority: 12),
+        KeyBinding(keys: [.character("J"), .character("6")], label: "J", action: .jobsScreen, hint: "Jobs", description: "Jobs: warms running and done, with progress and reports", hintPriority: 13),
+        KeyBinding(keys: [.character("x")], label: "x", action: .cancelJob, hint: "Cancel job", description: "Jobs: cancel the selected warm (the batches in flight finish)", hintPriority: 3, screen: .jobs),
+        KeyBinding(
+            keys: [.character("W")], label: "W", action: .warmPrompt, hint: "Warm",
+            description: "Overview, node detail: warm the selected cache node (:warm, prefilled; preview, then confirm)", hintPriority: nil, screen: .overview),
+        KeyBinding(
+            keys: [.character("W")], label: "W", action: .warmPrompt, hint: "Warm", description: "Node detail: warm this cache node",
+            hintPriority: nil, listedInHelp: false, screen: .nodeDetail),
         KeyBinding(keys: [.character("d")], label: "d", action: .drainNodeOffRing, hint: "Drain", description: "Overview: take the selected cache node off its ring (HAProxy: drain its server)", hintPriority: nil, screen: .overview),
         KeyBinding(keys: [.character("A")], label: "A", action: .applyStaged, hint: "Apply", description: "Rings: apply the staged change (preview, then confirm)", hintPriority: 3, screen: .rings),
         // Balancers: hatop's keys where it has them (F4 initial weight, F5-F8 weight -10 -1 +1 +10); every one

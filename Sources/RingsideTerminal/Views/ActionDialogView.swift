@@ -37,6 +37,18 @@ enum ActionDialogView {
         case let .failed(failedTitle, reason):
             title = failedTitle
             body = [(reason, .critical), ("", .body), ("Esc closes", .dim)]
+        case let .choosingWarm(node):
+            title = "warm \(node)"
+            body = WarmAskKind.allCases.map { ("\($0.rawValue)  \($0.explanation)", .body) } + [("", .body), ("Esc closes", .dim)]
+        case let .preparingWarm(what):
+            title = what
+            body = [("reading the nodes for the preview…", .dim)]
+        case let .warming(shown):
+            title = shown.preview.summary
+            body = WarmText.preview(shown.preview).split(separator: "\n").dropFirst().map { line in
+                (String(line), line.contains("read-only") ? .warn : line.contains("unreadable") ? .critical : .body)
+            }
+            body += [("", .body), ("the progress shows on the jobs screen (J); x there cancels", .dim), ("", .body)]
         case let .previewing(preview):
             title = preview.action.summary
             body = (dialog.ringPlan ?? "").split(separator: "\n").prefix(8).map { (String($0), Slot.dim) }

@@ -9,10 +9,11 @@ public enum Screen: Sendable, Equatable {
     case balancers
     case rings
     case actionLog
+    case jobs
     case help
 
     /// The screens Tab cycles through.
-    static let cycle: [Screen] = [.overview, .events, .balancers, .rings, .actionLog]
+    static let cycle: [Screen] = [.overview, .events, .balancers, .rings, .actionLog, .jobs]
 
     public var kind: ScreenKind {
         switch self {
@@ -22,6 +23,7 @@ public enum Screen: Sendable, Equatable {
         case .balancers: .balancers
         case .rings: .rings
         case .actionLog: .actionLog
+        case .jobs: .jobs
         case .help: .help
         }
     }
@@ -62,6 +64,8 @@ public struct ConsoleState: Sendable, Equatable {
     public var chartSpan = ChartSpan.minute
     /// The `:` command being typed, or `nil`.
     public var commandLine: String?
+    /// What the command line's prompt says instead of its usual hint (the kinds of warm, for `W`).
+    public var commandHint: String?
     /// What the last command answered (an error, or the list of commands), shown until the next key.
     public var message: String?
     /// Why changes are refused (`--read-only`, …), or `nil` when they are allowed.
@@ -110,6 +114,12 @@ public struct ConsoleState: Sendable, Equatable {
         case cancel(ActionPreview)
         /// An action key's verb on the selected server, to be followed by maintenance once it has drained.
         case drainThenMaintOnSelectedServer
+        /// Read a warm's nodes (its key list, its ring) for the preview.
+        case previewWarm(WarmAsk)
+        /// Run the confirmed warm as a job.
+        case startWarm(ShownWarm)
+        /// Cancel the job under the cursor of the jobs screen (its id).
+        case cancelJob(Int)
     }
 
     /// In read-only mode: says that `what` is refused and returns `true`; nothing is even read for it.
@@ -124,6 +134,13 @@ public struct ConsoleState: Sendable, Equatable {
         if refusedInReadOnly(action.summary) { return .none }
         dialog = ActionDialog(phase: .reading(action))
         return .preview(action)
+    }
+
+    /// Opens the dialog for a warm, whose nodes are read for the preview first.
+    mutating func requestWarm(_ ask: WarmAsk) -> Effect {
+        if refusedInReadOnly(ask.title) { return .none }
+        dialog = ActionDialog(phase: .preparingWarm(ask.title))
+        return .previewWarm(ask)
     }
 
     /// Opens the dialog for a virtual-node change, which is planned on its ring first.
@@ -225,6 +242,14 @@ public struct ConsoleState: Sendable, Equatable {
             guard screen == .balancers, selectedRow != nil, !refusedInReadOnly("a weight change") else { return .none }
             return .promptWeight
         case .actionLogScreen: return go(to: .actionLog)
+        case .jobsScreen: return go(to: .jobs)
+        case .warmPrompt:
+            let node: String? = if case let .nodeDetail(name) = screen { name } else { screen == .overview ? selectedRow : nil }
+            guard let node, !refusedInReadOnly("warming \(node)") else { return .none }
+            dialog = ActionDialog(phase: .choosingWarm(node))
+        case .cancelJob:
+            guard screen == .jobs, let id = selectedRow.flatMap(Int.init) else { return .none }
+            return .cancelJob(id)
         case .drainNodeOffRing:
             guard screen == .overview, let node = selectedRow, !refusedInReadOnly("taking \(node) off its ring") else { return .none }
             dialog = ActionDialog(phase: .planning("take \(node) off its ring"))
@@ -258,6 +283,7 @@ public struct ConsoleState: Sendable, Equatable {
     }
 
     private mutating func editCommand(_ key: Key) -> Effect {
+        defer { if commandLine == nil { commandHint = nil } }
         switch key {
         case .escape: commandLine = nil
         case .backspace: if commandLine?.isEmpty == false { commandLine?.removeLast() } else { commandLine = nil }
@@ -292,6 +318,7 @@ public struct ConsoleState: Sendable, Equatable {
         case .stay: return .none
         case .quit: return .quit
         case .close:
+            if case let .warming(shown) = open.phase { message = "cancelled: \(shown.preview.summary); nothing was copied" }
             dialog = nil
             return .none
         case let .cancel(preview):
@@ -301,6 +328,15 @@ public struct ConsoleState: Sendable, Equatable {
         case let .apply(preview):
             dialog = nil
             return open.thenMaint ? .drainThenMaint(preview) : .apply(preview)
+        case let .warm(shown):
+            dialog = nil
+            return .startWarm(shown)
+        case let .chooseWarm(node, kind):
+            dialog = nil
+            let prefilled = kind.commandLine(for: node)
+            commandLine = prefilled.line
+            commandHint = prefilled.hint
+            return .none
         }
     }
 

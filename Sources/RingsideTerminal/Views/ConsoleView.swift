@@ -23,6 +23,8 @@ public struct RenderContext: Sendable {
     public var actionReports: [ActionReport] = []
     /// Warms reading cache nodes (from the audit log): their reads count in the nodes' hit ratios.
     public var warmingReads: [WarmingRead] = []
+    /// The warms this console started, for the jobs screen.
+    public var jobs: [WarmJobBoard.Job] = []
 
     public init(
         glyphs: Glyphs, clock: String, fleetHitRatios: [Double?] = [], extraCommands: [(String, String)] = [], rings: [TrackedRing] = [],
@@ -71,6 +73,7 @@ public enum ConsoleView {
         case .rings: RingScreen.draw(&canvas, snapshot, state: state, context: context, rows: rows)
         case .help: HelpScreen.draw(&canvas, state: state, extraCommands: context.extraCommands, rows: rows)
         case .actionLog: ActionLogScreen.draw(&canvas, reports: context.actionReports, state: state, rows: rows)
+        case .jobs: JobsScreen.draw(&canvas, jobs: context.jobs, state: state, rows: rows)
         case let .nodeDetail(name): NodeDetailScreen.draw(&canvas, snapshot, node: name, span: state.chartSpan, context: context, rows: rows)
         }
         return canvas

@@ -5,7 +5,7 @@ enum HintBar {
         canvas.fill(row: y, slot: .hintText)
         if let line = state.commandLine {
             let x = canvas.put(" :", x: 0, y: y, slot: .hintKey)
-            let hint = "   Enter run  Esc cancel  (:help lists commands)"
+            let hint = "   " + (state.commandHint ?? "Enter run  Esc cancel  (:help lists commands)")
             let room = canvas.width - x - 2
             // The end of a long line is where the typing is: show that, and the hints only while they fit.
             let typed = line.columns + 1 <= room - hint.columns ? line + "_" + hint

@@ -75,30 +75,23 @@ struct WarmCommand: AsyncParsableCommand {
     }
 
     private func keySource(_ fleet: Fleet, runner: WarmRunner) async throws -> WarmRequest.Keys {
-        if let ring { return .ring(try await plan(ring, fleet: fleet, limits: runner.limits)) }
+        if let ring { return .ring(try await plan(ring, runner: runner)) }
         guard let from else { throw ValidationError("give --ring, --from or --keys") }
         guard let keys else { return .clone(from: from) }
         return .list(try Self.readKeys(keys), from: from)
     }
 
     /// The staged change of `name`; with none, the ring without the target against the ring as it is.
-    private func plan(_ name: String, fleet: Fleet, limits: WireLimits) async throws -> RingPlan {
-        let rings = try RingCatalog.rings(in: fleet)
-        guard let declaration = rings.first(where: { $0.name == name }) else {
-            throw usage("no ring '\(name)' (rings: \(rings.map(\.name).joined(separator: ", ")))")
-        }
-        do {
-            let ring = try HashRing(try await RingCatalog.definition(of: declaration, limits: limits))
-            let changes = try staged.changes()
-            if !changes.isEmpty { return try RingPlan(ring, changes: changes) }
-            let (without, _) = try ring.definition.applying([RingChange.drain(node: target)], current: ring)
-            return try RingPlan(before: HashRing(without), after: ring)
-        } catch let error as RingError {
+    private func plan(_ name: String, runner: WarmRunner) async throws -> RingPlan {
+        let changes: [RingChange]
+        do { changes = try staged.changes() } catch let error as RingError { throw usage(error.description) }
+        do throws(ActionError) {
+            return try await runner.ringPlan(name, target: target, changes: changes)
+        } catch {
             throw usage(error.description)
         }
     }
 
-    /// One key per line (CR LF or LF), empty lines skipped; keys are bytes, not text.
     static func readKeys(_ path: String) throws -> [[UInt8]] {
         let data: Data
         if path == "-" {
@@ -107,7 +100,7 @@ struct WarmCommand: AsyncParsableCommand {
             guard let contents = FileManager.default.contents(atPath: path) else { throw usageError("cannot read the key list \(path)") }
             data = contents
         }
-        return data.split(separator: 10).map { line in Array(line.last == 13 ? line.dropLast() : line) }.filter { !$0.isEmpty }
+        return WarmKeyList.parse(data)
     }
 
     private func usage(_ message: String) -> ExitCode { Self.usageError(message) }

@@ -1,0 +1,120 @@
+import Foundation
+import RingsideCore
+import RingsideEngine
+
+/// What the console asks to preview and run warms: the `WarmRunner` in production.
+public protocol ConsoleWarming: Sendable {
+    func ringPlan(_ name: String, target: String, changes: [RingChange]) async throws(ActionError) -> RingPlan
+    func preview(_ request: WarmRequest, settings: WarmSettings) async throws(ActionError) -> WarmPreview
+    func execute(_ preview: WarmPreview, control: WarmControl, progress: @Sendable (WarmProgress) -> Void) async -> WarmReport
+}
+
+extension WarmRunner: ConsoleWarming {}
+
+/// A warm as the `:warm` line asks for it, before anything is read: the key list is a file and the ring is read
+/// off the console thread, when the preview is made.
+public struct WarmAsk: Sendable, Equatable {
+    public enum Keys: Sendable, Equatable {
+        /// Every key of `source`.
+        case clone(from: String)
+        /// The keys listed in a file, read from `source`.
+        case list(path: String, from: String)
+        /// The keys the target owns on the ring, from the members that hold them now.
+        case ring(String)
+    }
+
+    public var target: String
+    public var keys: Keys
+    /// `--rate N`: reads from the sources, keys a second (a production source keeps serving while it is read).
+    public var keysPerSecond: Double?
+
+    public static let usage = "usage: :warm NODE --from SOURCE (clone) | NODE --keys FILE --from SOURCE (key list) | NODE --ring RING (the keys it owns), then [--rate KEYS/S]"
+
+    /// `NODE --from SOURCE [--keys FILE]` or `NODE --ring RING`, then `--rate N` if wanted, in any order.
+    public static func parse(_ text: String) throws(ActionError) -> WarmAsk {
+        var words = text.split(separator: " ").map(String.init)
+        guard !words.isEmpty, !words[0].hasPrefix("--") else { throw ActionError(usage) }
+        let target = words.removeFirst()
+        var options: [String: String] = [:]
+        while !words.isEmpty {
+            let option = words.removeFirst()
+            guard ["--from", "--keys", "--ring", "--rate"].contains(option), !words.isEmpty, options[option] == nil else { throw ActionError(usage) }
+            options[option] = words.removeFirst()
+        }
+        var rate: Double?
+        if let text = options["--rate"] {
+            guard let value = Double(text), value.isFinite, value > 0 else { throw ActionError("--rate takes keys a second, more than 0 (got '\(text)')") }
+            rate = value
+        }
+        let keys: Keys
+        switch (options["--from"], options["--keys"], options["--ring"]) {
+        case let (source?, nil, nil): keys = .clone(from: source)
+        case let (source?, path?, nil): keys = .list(path: path, from: source)
+        case let (nil, nil, ring?): keys = .ring(ring)
+        default: throw ActionError(usage)
+        }
+        return WarmAsk(target: target, keys: keys, keysPerSecond: rate)
+    }
+
+    /// The default settings, with the rate asked for.
+    var settings: WarmSettings {
+        var settings = WarmSettings()
+        settings.keysPerSecond = keysPerSecond
+        return settings
+    }
+
+    /// How the dialog names it until the preview comes.
+    public var title: String {
+        switch keys {
+        case let .clone(source): "warm \(target) from \(source) (clone)"
+        case let .list(path, source): "warm \(target) from \(source) (keys in \(path))"
+        case let .ring(ring): "warm \(target) (ring \(ring))"
+        }
+    }
+
+    /// The request, with the key list read and the ring read and planned.
+    func request(_ warming: any ConsoleWarming) async throws(ActionError) -> WarmRequest {
+        switch keys {
+        case let .clone(source): return WarmRequest(target: target, keys: .clone(from: source))
+        case let .list(path, source):
+            guard let data = FileManager.default.contents(atPath: path) else { throw ActionError("cannot read the key list \(path)") }
+            return WarmRequest(target: target, keys: .list(WarmKeyList.parse(data), from: source))
+        case let .ring(ring): return WarmRequest(target: target, keys: .ring(try await warming.ringPlan(ring, target: target, changes: [])))
+        }
+    }
+}
+
+/// The kinds of warm `W` offers, by the key that chooses each.
+public enum WarmAskKind: Character, Sendable, CaseIterable {
+    case clone = "c", list = "k", ring = "r"
+
+    var explanation: String {
+        switch self {
+        case .clone: "clone: every key of another node (replacing a node)"
+        case .list: "key list: the keys in a file, read from another node (a hot-key list)"
+        case .ring: "ring: the keys it owns on a ring, from the members that hold them (a node back cold)"
+        }
+    }
+
+    /// The `:warm` line it prefills for `node`, and what the prompt says is still to type.
+    func commandLine(for node: String) -> (line: String, hint: String) {
+        switch self {
+        case .clone: ("warm \(node) --from ", "the node to copy every key from")
+        case .list: ("warm \(node) --keys ", "FILE --from SOURCE")
+        case .ring: ("warm \(node) --ring ", "RING (4 lists them)")
+        }
+    }
+}
+
+/// A warm's preview in the confirmation dialog. Compared by identity: a preview holds a ring plan, which has no
+/// equality of its own, and two previews made one after the other are two confirmations.
+public struct ShownWarm: Sendable, Equatable {
+    public let id = UUID()
+    public let preview: WarmPreview
+
+    public init(_ preview: WarmPreview) {
+        self.preview = preview
+    }
+
+    public static func == (left: ShownWarm, right: ShownWarm) -> Bool { left.id == right.id }
+}
