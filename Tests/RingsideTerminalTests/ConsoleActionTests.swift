@@ -195,6 +195,13 @@ func runOnItsOwnThread(_ body: @escaping @Sendable () -> Int32?) async -> Int32?
         #expect(lines[0].hasPrefix("  warning:") && lines[1].hasPrefix("    ") && lines.joined(separator: " ").split(separator: " ") == line.split(separator: " "))
     }
 
+    /// Seen at 80×24 on a warm's preview: `  writes  RESTORE …` wrapped to `  writes RESTORE …`, out of its column.
+    @Test func aWrappedLineKeepsTheSpacesBetweenItsWords() {
+        let line = "  writes  RESTORE without REPLACE: a key the target already holds keeps its value; TTLs kept"
+        let lines = ActionDialogView.wrapped(line, width: 72)
+        #expect(lines == ["  writes  RESTORE without REPLACE: a key the target already holds keeps", "    its value; TTLs kept"])
+    }
+
     @Test func aPreviewFitsAnEightyColumnDialogWithoutCuttingWords() {
         var state = ConsoleState()
         let action = OperatorAction(target: ServerTarget(scope: "edge", backend: "be_app", server: "mc-3"), verb: .weight(.percent(50)))

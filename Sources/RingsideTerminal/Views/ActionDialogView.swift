@@ -5,21 +5,34 @@ import RingsideEngine
 /// [ Cancel ] [ Apply ] with Cancel chosen until Tab moves to Apply.
 enum ActionDialogView {
     /// `text` in lines of at most `width` columns, broken at spaces (a word longer than the width is cut); a
-    /// continuation keeps the first line's indentation and two more spaces.
+    /// continuation keeps the first line's indentation and two more spaces. The spaces between words on a line
+    /// stay as they were (`  writes  RESTORE …` keeps its column).
     static func wrapped(_ text: String, width: Int) -> [String] {
         guard text.columns > width, width > 8 else { return [text] }
-        let indent = String(text.prefix { $0 == " " }) + "  "
-        var lines: [String] = [], line = ""
-        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
-            let candidate = line.isEmpty ? (lines.isEmpty ? String(text.prefix { $0 == " " }) : indent) + word : line + " " + word
-            if candidate.columns > width && !line.isEmpty {
+        let leading = String(text.prefix { $0 == " " }), indent = leading + "  "
+        // Each word with the run of spaces before it.
+        var pieces: [(gap: String, word: String)] = []
+        var gap = "", word = ""
+        for character in text.dropFirst(leading.count) {
+            if character == " " {
+                if !word.isEmpty { pieces.append((gap, word)); (gap, word) = ("", "") }
+                gap.append(character)
+            } else {
+                word.append(character)
+            }
+        }
+        if !word.isEmpty { pieces.append((gap, word)) }
+        var lines: [String] = [], line = leading
+        for (index, piece) in pieces.enumerated() {
+            let candidate = index == 0 ? line + piece.word : line + piece.gap + piece.word
+            if candidate.columns > width && line.trimmingCharacters(in: .whitespaces).count > 0 {
                 lines.append(line)
-                line = indent + word
+                line = indent + piece.word
             } else {
                 line = candidate
             }
         }
-        if !line.isEmpty { lines.append(line) }
+        lines.append(line)
         return lines
     }
 

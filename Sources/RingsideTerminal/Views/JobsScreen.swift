@@ -31,7 +31,12 @@ enum JobsScreen {
             for line in problems.prefix(problemsShown) { lines.append(("   " + line.trimmingCharacters(in: .whitespaces), .warn)) }
             if problems.count > problemsShown { lines.append(("   … \(problems.count - problemsShown) more skipped keys in the audit log", .dim)) }
         } else if let progress = job.progress {
-            lines.append(("   " + WarmText.progressBar(progress, width: max(10, min(30, width / 4))), .body))
+            // The figures an operator watches first (share, keys, rate, ETA) on the bar's line; the counts below.
+            let done = progress.fraction.map { " \(Format.wholePercent($0))" } ?? ""
+            let of = progress.expectedKeys.map { " of about \($0)" } ?? ""
+            lines.append(("   " + WarmText.bar(progress, width: max(10, min(30, width / 5))) + "\(done)  \(progress.counts.scanned)\(of) keys · "
+                + "\(Format.bytes(UInt64(max(0, progress.counts.bytes)))) · \(WarmText.pace(progress))", .body))
+            lines.append(("   " + WarmText.counts(progress.counts, dryRun: false), .dim))
         } else {
             lines.append(("   connecting to the nodes…", .dim))
         }
@@ -40,7 +45,7 @@ enum JobsScreen {
 
     static func draw(_ canvas: inout Canvas, jobs: [WarmJobBoard.Job], state: ConsoleState, rows: Range<Int>) {
         let running = jobs.filter(\.isRunning).count
-        canvas.put(" JOBS \(jobs.count) (\(running) running)  newest first · x cancels the selected one · each is in the audit log", x: 0, y: rows.lowerBound, slot: .title, maxWidth: canvas.width)
+        canvas.put(" JOBS \(jobs.count) (\(running) running)  newest first · x cancels · all in the audit log", x: 0, y: rows.lowerBound, slot: .title, maxWidth: canvas.width)
         guard !jobs.isEmpty else {
             canvas.put(" no warms yet: W on a cache node (overview or its detail), or :warm NODE --from SOURCE", x: 0, y: rows.lowerBound + 1, slot: .dim, maxWidth: canvas.width)
             return
@@ -53,6 +58,8 @@ enum JobsScreen {
             if index == state.selection { selectedLine = drawn.count }
             var block = lines(job, width: canvas.width, clock: clock)
             if index == state.selection { block[0].slot = .cursor }
+            // At 80 columns a progress line is longer than the screen: it wraps, so the rate and ETA stay in sight.
+            block = block.flatMap { line in ActionDialogView.wrapped(line.text, width: canvas.width - 1).map { ($0, line.slot) } }
             drawn += block + [("", .body)]
         }
         let visible = rows.count - 1

@@ -92,7 +92,7 @@ public enum WarmAskKind: Character, Sendable, CaseIterable {
         switch self {
         case .clone: "clone: every key of another node (replacing a node)"
         case .list: "key list: the keys in a file, read from another node (a hot-key list)"
-        case .ring: "ring: the keys it owns on a ring, from the members that hold them (a node back cold)"
+        case .ring: "ring: the keys it owns on a ring, from the members holding them"
         }
     }
 

@@ -1,0 +1,87 @@
+import Foundation
+import RingsideCore
+import RingsideTestSupport
+import RingsideWire
+import Testing
+
+/// The console in tmux over two real Redis nodes, as an on-call engineer warms a replacement node.
+@Suite(.serialized, .heavy, .enabled(if: TmuxSession.isAvailable && DaemonKind.redis.shouldRunLiveTests, "needs tmux and redis-server"))
+struct ConsoleWarmEndToEndTests {
+    struct Setup {
+        let source: Daemon
+        let target: Daemon
+        let fleetFile: String
+        let directory: URL
+    }
+
+    func setup() async throws -> Setup {
+        let (source, target) = try await offCooperativePool { (try Daemons.redis(), try Daemons.redis()) }
+        try await CacheTraffic.redisCommands(port: source.port, (0..<300).map { ["SET", "k:\($0)", "v", "EX", "600"] } + [["SET", "no expiry", "v"]])
+        let directory = try Daemon.scratchDirectory("console-warm")
+        let fleetFile = directory.appendingPathComponent("fleet.yaml").path
+        try """
+            fleet: warm
+            polling: { interval: 300ms, timeout: 1s }
+            audit_log: \(directory.appendingPathComponent("audit.jsonl").path)
+            nodes:
+              - { name: cache-a, kind: redis, address: 127.0.0.1:\(source.port) }
+              - { name: cache-b, kind: redis, address: 127.0.0.1:\(target.port) }
+            """.write(toFile: fleetFile, atomically: true, encoding: .utf8)
+        return Setup(source: source, target: target, fleetFile: fleetFile, directory: directory)
+    }
+
+    func keysOnTarget(_ setup: Setup) async throws -> RESPValue {
+        try await CacheTraffic.redisCommands(port: setup.target.port, [["DBSIZE"]])[0]
+    }
+
+    @Test func wOnTheNodeClonesItAfterTheConfirmationAndTheJobsScreenShowsTheReport() async throws {
+        let setup = try await setup()
+        let session = try TmuxSession(command: "\(RingsideBinary.url.path) --config \(setup.fleetFile)", width: 80, height: 24)
+        #expect(await session.waitFor { $0.contains("cache-b") && $0.contains("UP") }.held, "\(session.diagnostics)")
+        session.send("j")
+        session.send("W")
+        #expect(await session.waitFor { $0.contains("c  clone: every key of another node") }.held)
+        session.send("c")
+        #expect(await session.waitFor { $0.contains(": warm cache-b --from _") }.held)
+        session.send("cache-a")
+        session.send("Enter")
+        let preview = await session.waitFor(timeout: .seconds(10)) { $0.contains("[ Cancel ]") && $0.contains("source  cache-a (redis 127.0.0.1:\(setup.source.port)): 301 items") }
+        #expect(preview.held, "\(preview.screen)")
+        session.send("Enter")
+        #expect(await session.waitFor { $0.contains("cancelled: warm cache-b from cache-a (clone); nothing was copied") }.held)
+        #expect(try await keysOnTarget(setup) == .integer(0), "Enter alone copies nothing")
+        session.send("W")
+        session.send("c")
+        session.send("cache-a")
+        session.send("Enter")
+        #expect(await session.waitFor(timeout: .seconds(10)) { $0.contains("[ Cancel ]") }.held)
+        session.send("Tab")
+        session.send("Enter")
+        session.send("J")
+        let done = await session.waitFor(timeout: .seconds(20)) { $0.contains("warm cache-b from cache-a (clone)  complete") }
+        #expect(done.held, "\(done.screen)")
+        #expect(done.screen.contains("scanned 301: copied 301") && done.screen.contains("check   200 of 200 written keys read back on cache-b"), "\(done.screen)")
+        #expect(try await keysOnTarget(setup) == .integer(301))
+        session.send("q")
+        #expect(await session.waitForExit())
+        let audit = try await RingsideBinary.run(["audit", "--config", setup.fleetFile])
+        #expect(audit.stdout.contains("warm cache-b from cache-a (clone)") && audit.stdout.contains("applied"), "\(audit.stdout)")
+    }
+
+    @Test func aReadOnlyConsoleWarmsNothingWhateverIsTried() async throws {
+        let setup = try await setup()
+        let session = try TmuxSession(command: "\(RingsideBinary.url.path) --config \(setup.fleetFile) --read-only", width: 80, height: 24)
+        #expect(await session.waitFor { $0.contains("cache-b") && $0.contains("UP") }.held, "\(session.diagnostics)")
+        session.send("j")
+        session.send("W")
+        #expect(await session.waitFor { $0.contains("read-only (--read-only): warming cache-b is refused") }.held)
+        for keys in ["c", "Tab", "Enter", ":warm cache-b --from cache-a", "Enter"] { session.send(keys) }
+        #expect(await session.waitFor { $0.contains("read-only (--read-only): warm cache-b from cache-a (clone) is refused") }.held)
+        session.send("Tab")
+        session.send("Enter")
+        session.send("q")
+        #expect(await session.waitForExit())
+        #expect(try await keysOnTarget(setup) == .integer(0))
+        #expect(!FileManager.default.fileExists(atPath: setup.directory.appendingPathComponent("audit.jsonl").path), "nothing to audit: nothing was asked of a server")
+    }
+}
