@@ -24,7 +24,13 @@ public struct EndpointState: Sendable {
     /// twemproxy: ejection rules per pool (from the nutcracker config, else the assumed defaults).
     public var ejectionPolicies: [String: TwemproxyEjectionPolicy] = [:]
     /// The endpoint's conditions with their hysteresis: what is an active alert now.
-    private var alerts = AlertTracker()
+    private var alerts = AlertTracker() {
+        didSet { activeAlertCount = alerts.activeCount }
+    }
+    /// Stored, not computed: the header counts alerts every frame, and a computed property read through the
+    /// snapshot's array copied the whole state (its histories' references) per endpoint — half of a 1,000-node
+    /// frame's time.
+    public private(set) var activeAlertCount = 0
     /// The latest interval hit ratio, for what a restarted node has to catch up to.
     private var lastHitRatio: Double?
     /// After a restart: the hit ratio the node must reach again to count as warm (its level before the restart,
@@ -94,7 +100,6 @@ public struct EndpointState: Sendable {
     /// Alerts active now, most severe first.
     public var activeAlerts: [Alert] { alerts.active }
 
-    public var activeAlertCount: Int { alerts.activeCount }
 
     /// Reads every condition of this poll into the alert tracker; returns events for the alerts it raised or
     /// cleared, for the conditions that have no events of their own (the thresholds).
