@@ -1,6 +1,7 @@
 import Foundation
 import RingsideCore
 @testable import RingsideEngine
+import RingsideTestSupport
 import Testing
 
 /// A crash mid-action: the log keeps one line per action, and the action that never ended is one of them.
@@ -17,13 +18,15 @@ import Testing
             action: action, endpoints: [member], result: .interrupted, durationMs: nil, warnings: [])
     }
 
-    /// The pid of a process that has exited.
-    func goneProcess() throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/true")
-        try process.run()
-        process.waitUntilExit()
-        return process.processIdentifier
+    /// The pid of a process that has exited (and been reaped).
+    ///
+    /// Not Foundation's `Process.waitUntilExit`: it blocks a thread of the cooperative pool in a run loop, and
+    /// with two of these tests waiting at once both pool threads hung there for good (seen in gdb, after a CI run
+    /// ran out of time).
+    func goneProcess() async throws -> Int32 {
+        let process = try ChildProcess(executable: "/bin/true", arguments: [], stdio: .discard)
+        _ = await process.exitCode()
+        return process.pid
     }
 
     func leaveInFlight(_ record: AuditRecord, pid: Int32) throws {
@@ -32,8 +35,8 @@ import Testing
         try data.write(to: URL(fileURLWithPath: audit.inFlightDirectory + "/\(record.id).json"))
     }
 
-    @Test func anActionWhoseProcessDiedBecomesAnInterruptedLineOnce() throws {
-        try leaveInFlight(planned("dead"), pid: try goneProcess())
+    @Test func anActionWhoseProcessDiedBecomesAnInterruptedLineOnce() async throws {
+        try leaveInFlight(planned("dead"), pid: try await goneProcess())
         let (records, problems) = try audit.read()
         #expect(problems.isEmpty)
         try #require(records.count == 1)
@@ -55,18 +58,18 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: audit.inFlightDirectory).isEmpty)
     }
 
-    @Test func aCrashBetweenTheLineAndTheClearIsNotLoggedTwice() throws {
+    @Test func aCrashBetweenTheLineAndTheClearIsNotLoggedTwice() async throws {
         var done = planned("both")
         done.result = .applied
         try audit.append(done)
-        try leaveInFlight(planned("both"), pid: try goneProcess())
+        try leaveInFlight(planned("both"), pid: try await goneProcess())
         #expect(try audit.read().records.map(\.result) == [.applied])
         #expect(try FileManager.default.contentsOfDirectory(atPath: audit.inFlightDirectory).isEmpty)
     }
 
     /// What `status` and the console read: running warms (a live process's in-flight record), finished ones, and
     /// a new line seen once the file has changed; a dead process's record is not "running", and nothing is written.
-    @Test func warmingReadsComeFromLinesAndLiveInFlightRecordsWithoutChangingTheLog() throws {
+    @Test func warmingReadsComeFromLinesAndLiveInFlightRecordsWithoutChangingTheLog() async throws {
         func warm(_ id: String, durationMs: Double?) -> AuditRecord {
             var record = planned(id)
             record.action = "warm \(id)"
@@ -78,7 +81,7 @@ import Testing
         let warms = WarmingReadLog(log: audit)
         let window = Date().addingTimeInterval(-60)...Date().addingTimeInterval(60)
         try leaveInFlight(warm("running", durationMs: nil), pid: getpid())
-        try leaveInFlight(warm("crashed", durationMs: nil), pid: try goneProcess())
+        try leaveInFlight(warm("crashed", durationMs: nil), pid: try await goneProcess())
         try audit.append(planned("a drain"))
         #expect(warms.reads(during: window).map(\.job) == ["warm running"])
         #expect(warms.reads(during: window).first?.until == nil)
