@@ -114,6 +114,8 @@ public enum Console {
         let failpoint = ConsoleFailpoint.fromEnvironment()
         var warming = WarmingWatch()
         let jobs = WarmJobBoard()
+        // A ring change whose warms are done, waiting for the dialog in front of it to close.
+        var pendingShift: ActionDialog?
 
         while terminationSignal.load(ordering: .relaxed) == 0 {
             let live = engine.snapshot()
@@ -138,6 +140,10 @@ public enum Console {
                     }
                 case let .warmPreview(shown):
                     if state.dialog?.isWaiting == true { state.dialog = ActionDialog(phase: .warming(shown)) }
+                case let .warmThenApplyPreview(shown):
+                    if state.dialog?.isWaiting == true { state.dialog = ActionDialog(phase: .warmingThenApplying(shown)) }
+                case let .confirmShift(preview, ringPlan):
+                    pendingShift = ActionDialog(phase: .previewing(preview), ringPlan: ringPlan)
                 case let .warmDone(report, title):
                     state.message = "\(report.outcome.rawValue): \(title) · \(WarmText.summaryLine(report)) · J: jobs"
                     engine.note(FleetEvent(
@@ -156,6 +162,11 @@ public enum Console {
                     engine.note(ActionOutcomeLine.event(report))
                     Task.detached { await engine.pollAllOnce() }
                 }
+            }
+            if state.dialog == nil, let shift = pendingShift {
+                state.dialog = shift
+                state.message = "every warm is complete: the ring change waits for its confirmation"
+                pendingShift = nil
             }
             if state.paused { frozen = frozen ?? live } else { frozen = nil }
             let snapshot = frozen ?? live
@@ -282,6 +293,44 @@ public enum Console {
                     let report = await warmer.execute(shown.preview, control: control) { jobs.update(id, $0) }
                     jobs.finish(id, report)
                     mailbox.put(.warmDone(report, title: title))
+                }
+            case .planWarmThenApply:
+                guard !rings.isEmpty, let change = state.staged.first else { break }
+                let ring = rings[RingScreen.wrappedIndex(state.ringIndex, count: rings.count)].declaration.name
+                let title = "warm, then apply \(change) on \(ring)"
+                guard let warmer = options.warming, options.actions != nil else {
+                    state.dialog = ActionDialog(phase: .failed(title: title, reason: "this console cannot warm, then apply: its fleet file needs the ring's cache nodes and balancers"))
+                    break
+                }
+                Task.detached {
+                    do throws(ActionError) {
+                        mailbox.put(.warmThenApplyPreview(ShownWarmThenApply(try await warmer.planWarmThenApply(ring: ring, change: change, settings: WarmSettings()))))
+                    } catch {
+                        mailbox.put(.previewFailed(title: title, reason: error.description))
+                    }
+                }
+            case let .startWarmThenApply(shown):
+                guard let warmer = options.warming else { break }
+                let plan = shown.plan
+                state.message = "started: \(plan.title) · J: jobs"
+                engine.note(FleetEvent(at: Date(), endpoint: plan.shift.action.target.scope, kind: .action, message: "\(plan.title): started"))
+                Task.detached {
+                    // One job per gaining node, one after another; one that does not complete stops the rest.
+                    var reports: [WarmReport] = []
+                    for preview in plan.warms {
+                        let (id, control) = jobs.start(preview.summary)
+                        let report = await warmer.execute(preview, control: control) { jobs.update(id, $0) }
+                        jobs.finish(id, report)
+                        reports.append(report)
+                        mailbox.put(.warmDone(report, title: preview.summary))
+                        if report.outcome != .complete { break }
+                    }
+                    if let held = WarmThenShift.holdBack(reports, planned: plan.warms.count, minimumCoverage: nil) {
+                        engine.note(FleetEvent(at: Date(), endpoint: plan.shift.action.target.scope, kind: .action, message: "\(plan.title): held back, \(held)"))
+                        mailbox.put(.failed("the ring is unchanged: \(held)"))
+                    } else {
+                        mailbox.put(.confirmShift(plan.shift, plan.ringPlan))
+                    }
                 }
             case let .cancelJob(id):
                 state.message = jobs.cancel(id) ? "cancelling: the batches in flight finish, nothing more is read" : "that job is not running"
@@ -414,6 +463,9 @@ private final class Mailbox: Sendable {
         case failed(String)
         case warmingReads([WarmingRead])
         case warmPreview(ShownWarm)
+        case warmThenApplyPreview(ShownWarmThenApply)
+        /// The warms of a warm-then-apply are complete: the ring change's confirmation, once no dialog is open.
+        case confirmShift(ActionPreview, String)
         case warmDone(WarmReport, title: String)
     }
 

@@ -53,7 +53,8 @@ struct ConsoleFlags: ParsableArguments {
         options.readOnlyBecause = gate.readOnlyBecause
         let auditPath = auditLog ?? fleet.auditLogPath ?? defaultAuditLog
         let runner = makeActionRunner(fleet: fleet, gate: gate, auditLog: auditPath)
-        if fleet.endpoints.contains(where: { $0.kind == .haproxy }) { options.actions = runner }
+        // HAProxy servers change through the Runtime API, twemproxy pools through their config file.
+        if fleet.endpoints.contains(where: { $0.kind == .haproxy || $0.kind == .twemproxy }) { options.actions = runner }
         if fleet.cacheNodes.count >= 2 { options.warming = WarmRunner(actions: runner) }
         options.sourceNote = sourceNote
         // The node detail chart reaches back an hour at most.

@@ -15,6 +15,11 @@ final class SteppedWarming: ConsoleWarming {
         throw ActionError("no ring '\(name)' (rings: none)")
     }
 
+    func planWarmThenApply(ring: String, change: RingChange, settings: WarmSettings) async throws(ActionError) -> WarmThenApplyPlan {
+        calls.withLock { $0.append("warm then apply \(change) on \(ring)") }
+        throw ActionError("no ring '\(ring)' (rings: none)")
+    }
+
     func preview(_ request: WarmRequest, settings: WarmSettings) async throws(ActionError) -> WarmPreview {
         guard case let .clone(source) = request.keys else { throw ActionError("only clones here") }
         calls.withLock { $0.append("preview \(request.target) from \(source) rate \(settings.keysPerSecond.map { "\(Int($0))" } ?? "none")") }

@@ -85,3 +85,47 @@ struct ConsoleWarmEndToEndTests {
         #expect(!FileManager.default.fileExists(atPath: setup.directory.appendingPathComponent("audit.jsonl").path), "nothing to audit: nothing was asked of a server")
     }
 }
+
+/// "Warm, then apply" from the rings screen, on a real nutcracker pool of three real memcached nodes.
+@Suite(.serialized, .heavy, .enabled(
+    if: TmuxSession.isAvailable && DaemonKind.nutcracker.shouldRunLiveTests && DaemonKind.memcached.shouldRunLiveTests, "needs tmux, nutcracker and memcached"))
+struct ConsoleWarmThenApplyEndToEndTests {
+    @Test func removingANodeWarmsItsKeysOntoTheirNewOwnersThenAppliesAfterItsOwnConfirmation() async throws {
+        let pool = try await RebalanceWarmTests.Pool()
+        let session = try TmuxSession(command: "\(RingsideBinary.url.path) --config \(pool.fleetFile)", width: 100, height: 30)
+        session.send("4")
+        #expect(await session.waitFor(timeout: .seconds(10)) { $0.contains("twem/alpha") && $0.contains("mc-2") }.held, "\(session.diagnostics)")
+        session.send("j")
+        session.send("x")
+        #expect(await session.waitFor { $0.contains("A applies") || $0.contains("staged") }.held)
+        session.send("W")
+        let planned = await session.waitFor(timeout: .seconds(10)) { $0.contains("[ Cancel ]") && $0.contains("then the ring change") }
+        #expect(planned.held, "\(planned.screen)")
+        #expect(planned.screen.contains("warm mc-1 from mc-2") || planned.screen.contains("warm mc-3 from mc-2"), "\(planned.screen)")
+        session.send("Tab")
+        session.send("Enter")
+        // The warms run as jobs; then the ring change asks for its own confirmation, Cancel first.
+        let confirm = await session.waitFor(timeout: .seconds(30)) { $0.contains("every warm is complete") && $0.contains("[ Cancel ]") }
+        #expect(confirm.held, "\(confirm.screen)")
+        #expect(try pool.config.contains("mc-2"), "nothing applied before the confirmation")
+        session.send("Tab")
+        session.send("Enter")
+        let applied = await session.waitFor(timeout: .seconds(20)) { $0.contains("applied:") }
+        #expect(applied.held, "\(applied.screen)")
+        #expect(try !pool.config.contains("mc-2"))
+        session.send("q")
+        #expect(await session.waitForExit())
+        // Every key, mc-2's included, is a hit through the restarted nutcracker: its keys were on their new owners.
+        let client = CacheAsideClient(port: pool.nutcracker.listenPort)
+        var hits = 0
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            if let pass = try? await client.pass(over: pool.keys) {
+                hits = pass.hits
+                break
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(hits == pool.keys.count, "hits after the shift: \(hits) of \(pool.keys.count)")
+    }
+}

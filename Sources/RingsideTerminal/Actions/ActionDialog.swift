@@ -17,6 +17,8 @@ public struct ActionDialog: Sendable, Equatable {
         case preparingWarm(String)
         /// A warm to confirm: what it reads, what it writes, its limits.
         case warming(ShownWarm)
+        /// The warms a staged ring change needs, then the change itself (confirmed again after the warms).
+        case warmingThenApplying(ShownWarmThenApply)
     }
 
     public var phase: Phase
@@ -38,7 +40,7 @@ public struct ActionDialog: Sendable, Equatable {
     public var isWaiting: Bool {
         switch phase {
         case .reading, .planning, .preparingWarm: true
-        case .previewing, .failed, .warming, .choosingWarm: false
+        case .previewing, .failed, .warming, .choosingWarm, .warmingThenApplying: false
         }
     }
 
@@ -51,7 +53,10 @@ public struct ActionDialog: Sendable, Equatable {
     /// The preview leaves something to confirm: commands to send, or (a drain → maint on a server already
     /// draining) the wait for its sessions and then maintenance.
     public var hasWork: Bool {
-        if case .warming = phase { return true }
+        switch phase {
+        case .warming, .warmingThenApplying: return true
+        default: break
+        }
         guard case let .previewing(preview) = phase else { return false }
         return preview.sendsAnything || (thenMaint && preview.alreadyInEffect)
     }
@@ -69,6 +74,7 @@ public struct ActionDialog: Sendable, Equatable {
         case cancel(ActionPreview)
         case apply(ActionPreview)
         case warm(ShownWarm)
+        case warmThenApply(ShownWarmThenApply)
         /// The kind of warm chosen for a node: its `:warm` line is prefilled.
         case chooseWarm(node: String, WarmAskKind)
         case quit
@@ -91,6 +97,7 @@ public struct ActionDialog: Sendable, Equatable {
             switch phase {
             case let .previewing(preview): return .apply(preview)
             case let .warming(shown): return .warm(shown)
+            case let .warmingThenApplying(shown): return .warmThenApply(shown)
             default: return closing()
             }
         default: break

@@ -23,6 +23,8 @@ public enum ConsoleAction: String, Sendable, CaseIterable {
     case drainNodeOffRing, applyStaged
     /// Warming: the jobs screen; on a cache node, the `:warm` line prefilled; on the jobs screen, cancel.
     case jobsScreen, warmPrompt, cancelJob
+    /// The rings screen: warm the nodes the staged change gives keys to, then apply it.
+    case warmThenApplyStaged
 }
 
 /// The screens as the keymap knows them: keys bound to one screen are looked up before the global ones.

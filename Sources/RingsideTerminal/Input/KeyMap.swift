@@ -68,6 +68,9 @@ public enum KeyMap {
             keys: [.character("W")], label: "W", action: .warmPrompt, hint: "Warm", description: "Node detail: warm this cache node",
             hintPriority: nil, listedInHelp: false, screen: .nodeDetail),
         KeyBinding(keys: [.character("d")], label: "d", action: .drainNodeOffRing, hint: "Drain", description: "Overview: take the selected cache node off its ring (HAProxy: drain its server)", hintPriority: nil, screen: .overview),
+        KeyBinding(
+            keys: [.character("W")], label: "W", action: .warmThenApplyStaged, hint: "Warm+apply",
+            description: "Rings: warm the nodes the staged change gives keys to, then apply it (each step confirmed)", hintPriority: 4, screen: .rings),
         KeyBinding(keys: [.character("A")], label: "A", action: .applyStaged, hint: "Apply", description: "Rings: apply the staged change (preview, then confirm)", hintPriority: 3, screen: .rings),
         // Balancers: hatop's keys where it has them (F4 initial weight, F5-F8 weight -10 -1 +1 +10); every one
         // opens a preview with Cancel as the default, so no single keystroke changes a server.

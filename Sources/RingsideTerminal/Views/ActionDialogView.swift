@@ -62,6 +62,19 @@ enum ActionDialogView {
                 (String(line), line.contains("read-only") ? .warn : line.contains("unreadable") ? .critical : .body)
             }
             body += [("", .body), ("the progress shows on the jobs screen (J); x there cancels", .dim), ("", .body)]
+        case let .warmingThenApplying(shown):
+            title = shown.plan.title
+            body = shown.plan.ringPlan.split(separator: "\n").prefix(8).map { (String($0), Slot.dim) } + [("", .body)]
+            body += shown.plan.warms.isEmpty ? [("nothing to warm: the change moves no keys", .body)] : shown.plan.warms.flatMap { warm in
+                // What each warm reads and how much: the summary, its sources, the key count; the limits and
+                // write rules are the same for all and in `ringside warm --help`.
+                WarmText.preview(warm).split(separator: "\n").map(String.init)
+                    .filter { $0.hasPrefix("warm ") || $0.hasPrefix("  source") || $0.hasPrefix("  keys") || $0.contains("read-only") }
+                    .map { ($0, $0.contains("read-only") ? Slot.warn : .body) }
+            }
+            body += [("", .body), ("then the ring change, confirmed again once the warms are complete:", .dim)]
+            body += ActionText.preview(shown.plan.shift).split(separator: "\n").dropFirst().prefix(4).map { (String($0), .body) }
+            body += [("", .body), ("the warms show on the jobs screen (J); x there cancels, and the ring stays as it is", .dim), ("", .body)]
         case let .previewing(preview):
             title = preview.action.summary
             body = (dialog.ringPlan ?? "").split(separator: "\n").prefix(8).map { (String($0), Slot.dim) }

@@ -120,6 +120,10 @@ public struct ConsoleState: Sendable, Equatable {
         case startWarm(ShownWarm)
         /// Cancel the job under the cursor of the jobs screen (its id).
         case cancelJob(Int)
+        /// Plan the warms the ring screen's staged change needs, for the dialog.
+        case planWarmThenApply
+        /// Run the confirmed warms as jobs, then ask to confirm the ring change.
+        case startWarmThenApply(ShownWarmThenApply)
     }
 
     /// In read-only mode: says that `what` is refused and returns `true`; nothing is even read for it.
@@ -254,15 +258,17 @@ public struct ConsoleState: Sendable, Equatable {
             guard screen == .overview, let node = selectedRow, !refusedInReadOnly("taking \(node) off its ring") else { return .none }
             dialog = ActionDialog(phase: .planning("take \(node) off its ring"))
             return .drainNodeOffRing(node)
-        case .applyStaged:
+        case .applyStaged, .warmThenApplyStaged:
             guard screen == .rings else { return .none }
             guard staged.count == 1 else {
                 message = staged.isEmpty ? "nothing staged: + - d stage a change on the selected node" : "apply one staged change at a time (c clears)"
                 return .none
             }
-            if refusedInReadOnly("applying \(staged[0])") { return .none }
-            dialog = ActionDialog(phase: .planning("apply \(staged[0])"))
-            return .applyStaged
+            let warming = action == .warmThenApplyStaged
+            let what = warming ? "warm, then apply \(staged[0])" : "apply \(staged[0])"
+            if refusedInReadOnly(warming ? "warming, then applying \(staged[0])" : "applying \(staged[0])") { return .none }
+            dialog = ActionDialog(phase: .planning(what))
+            return warming ? .planWarmThenApply : .applyStaged
         case .filter:
             editingFilter = true
             if screen != .events { screen = .overview }
@@ -319,6 +325,7 @@ public struct ConsoleState: Sendable, Equatable {
         case .quit: return .quit
         case .close:
             if case let .warming(shown) = open.phase { message = "cancelled: \(shown.preview.summary); nothing was copied" }
+            if case let .warmingThenApplying(shown) = open.phase { message = "cancelled: \(shown.plan.title); nothing was copied, the ring is unchanged" }
             dialog = nil
             return .none
         case let .cancel(preview):
@@ -331,6 +338,9 @@ public struct ConsoleState: Sendable, Equatable {
         case let .warm(shown):
             dialog = nil
             return .startWarm(shown)
+        case let .warmThenApply(shown):
+            dialog = nil
+            return .startWarmThenApply(shown)
         case let .chooseWarm(node, kind):
             dialog = nil
             let prefilled = kind.commandLine(for: node)

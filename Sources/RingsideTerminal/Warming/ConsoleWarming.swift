@@ -7,9 +7,46 @@ public protocol ConsoleWarming: Sendable {
     func ringPlan(_ name: String, target: String, changes: [RingChange]) async throws(ActionError) -> RingPlan
     func preview(_ request: WarmRequest, settings: WarmSettings) async throws(ActionError) -> WarmPreview
     func execute(_ preview: WarmPreview, control: WarmControl, progress: @Sendable (WarmProgress) -> Void) async -> WarmReport
+    /// A staged ring change with a warm of every node it gives keys to, from the nodes losing them.
+    func planWarmThenApply(ring: String, change: RingChange, settings: WarmSettings) async throws(ActionError) -> WarmThenApplyPlan
 }
 
-extension WarmRunner: ConsoleWarming {}
+extension WarmRunner: ConsoleWarming {
+    public func planWarmThenApply(ring: String, change: RingChange, settings: WarmSettings) async throws(ActionError) -> WarmThenApplyPlan {
+        let plan = try await WarmThenShift(warming: self).plan(ring: ring, change: change, warm: settings)
+        return WarmThenApplyPlan(title: "warm, then apply \(change) on \(ring)", ringPlan: RingText.render(plan.ring.plan), warms: plan.warms, shift: plan.ring.preview)
+    }
+}
+
+/// "Warm, then apply" from the rings screen: the warms to run first, then the ring change, which is confirmed
+/// again once they are done (the ring stays as it is until then).
+public struct WarmThenApplyPlan: Sendable {
+    public var title: String
+    /// `ringside ring plan`'s text.
+    public var ringPlan: String
+    /// One per node that gains keys; empty when the change moves none.
+    public var warms: [WarmPreview]
+    public var shift: ActionPreview
+
+    public init(title: String, ringPlan: String, warms: [WarmPreview], shift: ActionPreview) {
+        self.title = title
+        self.ringPlan = ringPlan
+        self.warms = warms
+        self.shift = shift
+    }
+}
+
+/// A warm-then-apply plan in the dialog, compared by identity as `ShownWarm` is.
+public struct ShownWarmThenApply: Sendable, Equatable {
+    public let id = UUID()
+    public let plan: WarmThenApplyPlan
+
+    public init(_ plan: WarmThenApplyPlan) {
+        self.plan = plan
+    }
+
+    public static func == (left: ShownWarmThenApply, right: ShownWarmThenApply) -> Bool { left.id == right.id }
+}
 
 /// A warm as the `:warm` line asks for it, before anything is read: the key list is a file and the ring is read
 /// off the console thread, when the preview is made.
