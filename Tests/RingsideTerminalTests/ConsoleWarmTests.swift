@@ -107,6 +107,16 @@ final class SteppedWarming: ConsoleWarming {
         #expect(try WarmAsk.parse("mc-1 --ring web") == WarmAsk(target: "mc-1", keys: .ring("web")))
     }
 
+    /// Seen in a soak: a warm at --rate 200 with batches of 500 said "connecting to the nodes…" for 3 s while it
+    /// was connected and waiting on its rate limit.
+    @Test func aJobWithNoFinishedBatchSaysSoWithoutGuessingWhy() {
+        let board = WarmJobBoard()
+        _ = board.start("warm b from a (clone)")
+        var canvas = Canvas(width: 100, height: 10)
+        JobsScreen.draw(&canvas, jobs: board.jobs, state: ConsoleState(), rows: 0..<10)
+        #expect(canvas.text.contains("under way: no batch has finished yet") && !canvas.text.contains("connecting to the nodes"), "\(canvas.text)")
+    }
+
     /// A finished job shows its report; its skipped keys are cut to three with the rest counted.
     @Test func aFinishedJobShowsItsReportWithTheFirstSkippedKeys() {
         let board = WarmJobBoard()

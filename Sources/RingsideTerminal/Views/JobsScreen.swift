@@ -38,7 +38,7 @@ enum JobsScreen {
                 + "\(Format.bytes(UInt64(max(0, progress.counts.bytes)))) · \(WarmText.pace(progress))", .body))
             lines.append(("   " + WarmText.counts(progress.counts, dryRun: false), .dim))
         } else {
-            lines.append(("   connecting to the nodes…", .dim))
+            lines.append(("   under way: no batch has finished yet (connecting, reading, or waiting on --rate)", .dim))
         }
         return lines
     }
