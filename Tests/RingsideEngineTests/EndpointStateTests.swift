@@ -106,6 +106,23 @@ import Testing
         #expect(state.activeAlerts.isEmpty)
     }
 
+    /// A hit ratio back just over its limit (80.5% against 80%) keeps its alert; it clears from two points over.
+    @Test func aHitRatioJustBackOverItsLimitKeepsItsAlertUntilTwoPointsOver() {
+        var state = EndpointState(endpoint: node)
+        var hits: UInt64 = 0, misses: UInt64 = 0, tick = 0
+        func poll(_ hitsPerTick: UInt64, _ missesPerTick: UInt64) -> [String] {
+            (hits, misses, tick) = (hits + hitsPerTick, misses + missesPerTick, tick + 1)
+            return state.record(sample(tick, hits: hits, misses: misses), latency: .milliseconds(1), at: Date(), thresholds: thresholds)
+                .filter { $0.kind == .threshold }.map(\.message)
+        }
+        for _ in 0..<3 { _ = poll(700, 300) }
+        #expect(state.activeAlerts.count == 1)
+        for _ in 0..<5 { #expect(poll(805, 195).isEmpty, "80.5% is inside the margin") }
+        #expect(state.activeAlerts.count == 1)
+        #expect(poll(830, 170).isEmpty && poll(830, 170).isEmpty)
+        #expect(poll(830, 170) == ["cleared (was: hit ratio 70.0% below 80.0%)"])
+    }
+
     /// Seen in a soak: the traffic stopped and "hit ratio 0.0% below 60%" stood for minutes. No reads is no
     /// hit-ratio problem: the alert clears after `clear_after` idle polls, and an idle window raises none.
     @Test func anIdleNodeHasNoHitRatioAlert() {

@@ -52,6 +52,21 @@ import Testing
         #expect(watch.alerts.isEmpty)
     }
 
+    /// Seen in a soak: a node hovering at 53–58% of the load for 35% of the keys raised and cleared HOT every
+    /// few seconds. Once raised, HOT clears only when the load is back 10% under the limit (1.35 × the share).
+    @Test func aLoadHoveringJustUnderTheLimitKeepsHotUntilItIsWellUnder() throws {
+        let watch = try #require(FleetConditionWatch(fleet: fleet))
+        for second in 1...2 { _ = watch.update(snapshot([900, 50, 50], second: second), at: Date()) }
+        #expect(watch.alerts.count == 1)
+        for second in 3...8 {
+            #expect(watch.update(snapshot([480, 260, 260], second: second), at: Date()).isEmpty, "48% is under 50% but inside the margin")
+        }
+        #expect(watch.alerts.count == 1)
+        for second in 9...10 { _ = watch.update(snapshot([440, 280, 280], second: second), at: Date()) }
+        #expect(watch.update(snapshot([440, 280, 280], second: 11), at: Date()).map(\.message).first?.hasPrefix("cleared (was: HOT mc-1") == true)
+        #expect(watch.alerts.isEmpty)
+    }
+
     /// Seen in a soak: traffic stopped, and HOT stood for minutes on loads of zero.
     @Test func hotClearsWhenTheTrafficStops() throws {
         let watch = try #require(FleetConditionWatch(fleet: fleet))
