@@ -32,7 +32,7 @@ enum AlertConditions {
             let interval = state.interval
             // No reads in the interval is no hit-ratio problem (an idle window is not a 0% alert); no interval at
             // all (the first poll, a restart) cannot tell.
-            readings.append(("hit-ratio", interval.map { $0.hitRatio.map { hitRatio($0, thresholds) } ?? .clear } ?? .unknown))
+            readings.append(("hit-ratio", interval == nil ? .unknown : recentHitRatio(state.history).map { hitRatio($0, thresholds) } ?? .clear))
             readings.append(("evictions", interval?.evictionsPerSecond.map { rate in
                 let limit = thresholds.evictionsPerSecondWarn
                 return banded(past: rate > limit, wellInside: rate <= limit * factorMargin, .holds(.warning, "evicting \(Format.rate(rate))/s"))
@@ -118,6 +118,16 @@ enum AlertConditions {
             .holds(.warning, "SLOW: answered in \(latency.map { Format.milliseconds($0.secondsDouble * 1000) } ?? "?"), over \(DurationText.format(thresholds.slowLatency))")
         case .down, .authFailed, .protocolError: .holds(.critical, health.description)
         }
+    }
+
+    /// The polls the hit-ratio condition reads over, weighted by reads (Σ hits / Σ reads). One interval of a
+    /// quiet node is a small sample: at 50 reads a second its ratio swung between 70% and 85% from one second to
+    /// the next, and its alert raised and cleared every few seconds in a soak.
+    static let hitRatioPolls = 5
+
+    /// The hit ratio over the last `hitRatioPolls` polls; `nil` when they had no reads.
+    static func recentHitRatio(_ history: NodeHistory) -> Double? {
+        ChartWindow.hitRatios(history.recent(\.hitRatio, polls: hitRatioPolls), reads: history.recent(\.reads, polls: hitRatioPolls), columns: 1).first ?? nil
     }
 
     static func hitRatio(_ ratio: Double, _ thresholds: Thresholds) -> ConditionReading {
