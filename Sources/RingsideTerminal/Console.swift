@@ -285,15 +285,10 @@ public enum Console {
                 }
             case let .startWarm(shown):
                 guard let warmer = options.warming else { break }
-                let title = shown.preview.summary
-                let (id, control) = jobs.start(title)
+                let title = shown.value.summary
                 state.message = "started: \(title) · J: jobs"
-                engine.note(FleetEvent(at: Date(), endpoint: shown.preview.target.name, kind: .action, message: "\(title): started"))
-                Task.detached {
-                    let report = await warmer.execute(shown.preview, control: control) { jobs.update(id, $0) }
-                    jobs.finish(id, report)
-                    mailbox.put(.warmDone(report, title: title))
-                }
+                engine.note(FleetEvent(at: Date(), endpoint: shown.value.target.name, kind: .action, message: "\(title): started"))
+                Task.detached { _ = await runJob(shown.value, warmer, on: jobs, mailbox: mailbox) }
             case .planWarmThenApply:
                 guard !rings.isEmpty, let change = state.staged.first else { break }
                 let ring = rings[RingScreen.wrappedIndex(state.ringIndex, count: rings.count)].declaration.name
@@ -311,18 +306,15 @@ public enum Console {
                 }
             case let .startWarmThenApply(shown):
                 guard let warmer = options.warming else { break }
-                let plan = shown.plan
+                let plan = shown.value
                 state.message = "started: \(plan.title) · J: jobs"
                 engine.note(FleetEvent(at: Date(), endpoint: plan.shift.action.target.scope, kind: .action, message: "\(plan.title): started"))
                 Task.detached {
                     // One job per gaining node, one after another; one that does not complete stops the rest.
                     var reports: [WarmReport] = []
                     for preview in plan.warms {
-                        let (id, control) = jobs.start(preview.summary)
-                        let report = await warmer.execute(preview, control: control) { jobs.update(id, $0) }
-                        jobs.finish(id, report)
+                        let report = await runJob(preview, warmer, on: jobs, mailbox: mailbox)
                         reports.append(report)
-                        mailbox.put(.warmDone(report, title: preview.summary))
                         if report.outcome != .complete { break }
                     }
                     if let held = WarmThenShift.holdBack(reports, planned: plan.warms.count, minimumCoverage: nil) {
@@ -338,6 +330,15 @@ public enum Console {
             }
         }
         return terminationSignal.load(ordering: .relaxed)
+    }
+
+    /// Runs one warm as a job of the board (its progress there as it goes) and tells the loop its report.
+    private static func runJob(_ preview: WarmPreview, _ warmer: any ConsoleWarming, on jobs: WarmJobBoard, mailbox: Mailbox) async -> WarmReport {
+        let (id, control) = jobs.start(preview.summary)
+        let report = await warmer.execute(preview, control: control) { jobs.update(id, $0) }
+        jobs.finish(id, report)
+        mailbox.put(.warmDone(report, title: preview.summary))
+        return report
     }
 
     /// Plans a ring change in the background (the ring is read first); the dialog shows the plan and the preview.

@@ -102,6 +102,15 @@ final class SteppedWarming: ConsoleWarming {
         #expect(state.dialog == nil)
     }
 
+    /// Seen at 80×24: the usage was cut after "(key l" on the status line.
+    @Test func theUsageFitsTheStatusLineAtEightyColumns() {
+        var state = ConsoleState()
+        _ = state.run(command: "warm")
+        var canvas = Canvas(width: 80, height: 24)
+        HintBar.draw(&canvas, state: state, y: 23)
+        #expect(canvas.text.split(separator: "\n").last.map(String.init)?.trimmingCharacters(in: .whitespaces) == WarmAsk.usage)
+    }
+
     @Test func warmLinesParseInAnyOrder() throws {
         #expect(try WarmAsk.parse("mc-1 --keys /tmp/hot --from mc-2 --rate 50") == WarmAsk(target: "mc-1", keys: .list(path: "/tmp/hot", from: "mc-2"), keysPerSecond: 50))
         #expect(try WarmAsk.parse("mc-1 --ring web") == WarmAsk(target: "mc-1", keys: .ring("web")))

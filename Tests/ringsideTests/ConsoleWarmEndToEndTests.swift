@@ -7,31 +7,8 @@ import Testing
 /// The console in tmux over two real Redis nodes, as an on-call engineer warms a replacement node.
 @Suite(.serialized, .heavy, .enabled(if: TmuxSession.isAvailable && DaemonKind.redis.shouldRunLiveTests, "needs tmux and redis-server"))
 struct ConsoleWarmEndToEndTests {
-    struct Setup {
-        let source: Daemon
-        let target: Daemon
-        let fleetFile: String
-        let directory: URL
-    }
-
-    func setup() async throws -> Setup {
-        let (source, target) = try await offCooperativePool { (try Daemons.redis(), try Daemons.redis()) }
-        try await CacheTraffic.redisCommands(port: source.port, (0..<300).map { ["SET", "k:\($0)", "v", "EX", "600"] } + [["SET", "no expiry", "v"]])
-        let directory = try Daemon.scratchDirectory("console-warm")
-        let fleetFile = directory.appendingPathComponent("fleet.yaml").path
-        try """
-            fleet: warm
-            polling: { interval: 300ms, timeout: 1s }
-            audit_log: \(directory.appendingPathComponent("audit.jsonl").path)
-            nodes:
-              - { name: cache-a, kind: redis, address: 127.0.0.1:\(source.port) }
-              - { name: cache-b, kind: redis, address: 127.0.0.1:\(target.port) }
-            """.write(toFile: fleetFile, atomically: true, encoding: .utf8)
-        return Setup(source: source, target: target, fleetFile: fleetFile, directory: directory)
-    }
-
-    func keysOnTarget(_ setup: Setup) async throws -> RESPValue {
-        try await CacheTraffic.redisCommands(port: setup.target.port, [["DBSIZE"]])[0]
+    func setup() async throws -> RedisWarmPair {
+        try await RedisWarmPair.start("console-warm", lastKey: "no expiry", fleetSettings: ["polling: { interval: 300ms, timeout: 1s }"])
     }
 
     @Test func wOnTheNodeClonesItAfterTheConfirmationAndTheJobsScreenShowsTheReport() async throws {
@@ -49,7 +26,7 @@ struct ConsoleWarmEndToEndTests {
         #expect(preview.held, "\(preview.screen)")
         session.send("Enter")
         #expect(await session.waitFor { $0.contains("cancelled: warm cache-b from cache-a (clone); nothing was copied") }.held)
-        #expect(try await keysOnTarget(setup) == .integer(0), "Enter alone copies nothing")
+        #expect(try await setup.keysOnTarget() == .integer(0), "Enter alone copies nothing")
         session.send("W")
         session.send("c")
         session.send("cache-a")
@@ -61,7 +38,7 @@ struct ConsoleWarmEndToEndTests {
         let done = await session.waitFor(timeout: .seconds(20)) { $0.contains("warm cache-b from cache-a (clone)  complete") }
         #expect(done.held, "\(done.screen)")
         #expect(done.screen.contains("scanned 301: copied 301") && done.screen.contains("check   200 of 200 written keys read back on cache-b"), "\(done.screen)")
-        #expect(try await keysOnTarget(setup) == .integer(301))
+        #expect(try await setup.keysOnTarget() == .integer(301))
         session.send("q")
         #expect(await session.waitForExit())
         let audit = try await RingsideBinary.run(["audit", "--config", setup.fleetFile])
@@ -81,7 +58,7 @@ struct ConsoleWarmEndToEndTests {
         session.send("Enter")
         session.send("q")
         #expect(await session.waitForExit())
-        #expect(try await keysOnTarget(setup) == .integer(0))
+        #expect(try await setup.keysOnTarget() == .integer(0))
         #expect(!FileManager.default.fileExists(atPath: setup.directory.appendingPathComponent("audit.jsonl").path), "nothing to audit: nothing was asked of a server")
     }
 }

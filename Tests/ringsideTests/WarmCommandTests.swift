@@ -7,30 +7,7 @@ import Testing
 /// `ringside warm` as a runbook runs it, against real Redis nodes.
 @Suite(.heavy, .enabled(if: DaemonKind.redis.shouldRunLiveTests, "needs redis-server"))
 struct WarmCommandTests {
-    struct Setup {
-        let source: Daemon
-        let target: Daemon
-        let fleetFile: String
-    }
-
-    func setup() async throws -> Setup {
-        let (source, target) = try await offCooperativePool { (try Daemons.redis(), try Daemons.redis()) }
-        try await CacheTraffic.redisCommands(port: source.port, (0..<300).map { ["SET", "k:\($0)", "v", "EX", "600"] } + [["SET", "hot key", "h"]])
-        let directory = try Daemon.scratchDirectory("warm-cli")
-        let fleetFile = directory.appendingPathComponent("fleet.yaml").path
-        try """
-            fleet: warm
-            audit_log: \(directory.appendingPathComponent("audit.jsonl").path)
-            nodes:
-              - { name: cache-a, kind: redis, address: 127.0.0.1:\(source.port) }
-              - { name: cache-b, kind: redis, address: 127.0.0.1:\(target.port) }
-            """.write(toFile: fleetFile, atomically: true, encoding: .utf8)
-        return Setup(source: source, target: target, fleetFile: fleetFile)
-    }
-
-    func keysOnTarget(_ setup: Setup) async throws -> RESPValue {
-        try await CacheTraffic.redisCommands(port: setup.target.port, [["DBSIZE"]])[0]
-    }
+    func setup() async throws -> RedisWarmPair { try await RedisWarmPair.start("warm-cli", lastKey: "hot key") }
 
     @Test func aScriptedCloneCopiesEverythingAndPrintsTheReportAsJSON() async throws {
         let setup = try await setup()
@@ -38,7 +15,7 @@ struct WarmCommandTests {
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         let report = try JSONDecoder().decode(WarmReport.self, from: Data(result.stdout.utf8))
         #expect(report.schema == "ringside.warm-report/1" && report.outcome == .complete && report.counts.copied == 301)
-        #expect(try await keysOnTarget(setup) == .integer(301))
+        #expect(try await setup.keysOnTarget() == .integer(301))
         let audit = try await RingsideBinary.run(["audit", "--config", setup.fleetFile])
         #expect(audit.stdout.contains("warm cache-b from cache-a (clone)") && audit.stdout.contains("applied"), "\(audit.stdout)")
     }
@@ -49,7 +26,7 @@ struct WarmCommandTests {
             ["warm", "cache-b", "--keys", "-", "--from", "cache-a", "--config", setup.fleetFile, "--yes"], stdin: "hot key\nk:1\r\nnot there\n")
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("scanned 3: copied 2, already present 0, expired 1"), "\(result.stdout)")
-        #expect(try await keysOnTarget(setup) == .integer(2))
+        #expect(try await setup.keysOnTarget() == .integer(2))
     }
 
     @Test func withoutATerminalOrYesReadOnlyOrAnUnreadableSourceNothingIsWritten() async throws {
@@ -63,7 +40,7 @@ struct WarmCommandTests {
         setup.source.stop()
         let down = try await RingsideBinary.run(["warm", "cache-b", "--from", "cache-a", "--config", setup.fleetFile, "--yes"])
         #expect(down.status == 1 && down.stderr.contains("cache-a cannot be read: connection refused; nothing was sent"), "\(down.stderr)")
-        #expect(try await keysOnTarget(setup) == .integer(0))
+        #expect(try await setup.keysOnTarget() == .integer(0))
     }
 
     @Test func wrongArgumentsSayWhatIsWrongAndExitTwo() async throws {
@@ -81,7 +58,7 @@ struct WarmCommandTests {
             let result = try await RingsideBinary.run(arguments + ["--config", setup.fleetFile, "--yes"])
             #expect(result.status == 2 && result.stderr.contains(message), "\(arguments): \(result.status) \(result.stderr)")
         }
-        #expect(try await keysOnTarget(setup) == .integer(0))
+        #expect(try await setup.keysOnTarget() == .integer(0))
     }
 
     /// A warm run from one terminal, `status` from another: the source's hit ratio is marked as counting the

@@ -57,15 +57,15 @@ enum ActionDialogView {
             title = what
             body = [("reading the nodes for the preview…", .dim)]
         case let .warming(shown):
-            title = shown.preview.summary
-            body = WarmText.preview(shown.preview).split(separator: "\n").dropFirst().map { line in
+            title = shown.value.summary
+            body = WarmText.preview(shown.value).split(separator: "\n").dropFirst().map { line in
                 (String(line), line.contains("read-only") ? .warn : line.contains("unreadable") ? .critical : .body)
             }
             body += [("", .body), ("the progress shows on the jobs screen (J); x there cancels", .dim), ("", .body)]
         case let .warmingThenApplying(shown):
-            title = shown.plan.title
-            body = shown.plan.ringPlan.split(separator: "\n").prefix(8).map { (String($0), Slot.dim) } + [("", .body)]
-            body += shown.plan.warms.isEmpty ? [("nothing to warm: the change moves no keys", .body)] : shown.plan.warms.flatMap { warm in
+            title = shown.value.title
+            body = shown.value.ringPlan.split(separator: "\n").prefix(8).map { (String($0), Slot.dim) } + [("", .body)]
+            body += shown.value.warms.isEmpty ? [("nothing to warm: the change moves no keys", .body)] : shown.value.warms.flatMap { warm in
                 // What each warm reads and how much: the summary, its sources, the key count; the limits and
                 // write rules are the same for all and in `ringside warm --help`.
                 WarmText.preview(warm).split(separator: "\n").map(String.init)
@@ -73,7 +73,7 @@ enum ActionDialogView {
                     .map { ($0, $0.contains("read-only") ? Slot.warn : .body) }
             }
             body += [("", .body), ("then the ring change, confirmed again once the warms are complete:", .dim)]
-            body += ActionText.preview(shown.plan.shift).split(separator: "\n").dropFirst().prefix(4).map { (String($0), .body) }
+            body += ActionText.preview(shown.value.shift).split(separator: "\n").dropFirst().prefix(4).map { (String($0), .body) }
             body += [("", .body), ("the warms show on the jobs screen (J); x there cancels, and the ring stays as it is", .dim), ("", .body)]
         case let .previewing(preview):
             title = preview.action.summary

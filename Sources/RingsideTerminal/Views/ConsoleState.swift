@@ -324,8 +324,8 @@ public struct ConsoleState: Sendable, Equatable {
         case .stay: return .none
         case .quit: return .quit
         case .close:
-            if case let .warming(shown) = open.phase { message = "cancelled: \(shown.preview.summary); nothing was copied" }
-            if case let .warmingThenApplying(shown) = open.phase { message = "cancelled: \(shown.plan.title); nothing was copied, the ring is unchanged" }
+            if case let .warming(shown) = open.phase { message = "cancelled: \(shown.value.summary); nothing was copied" }
+            if case let .warmingThenApplying(shown) = open.phase { message = "cancelled: \(shown.value.title); nothing was copied, the ring is unchanged" }
             dialog = nil
             return .none
         case let .cancel(preview):

@@ -36,18 +36,6 @@ public struct WarmThenApplyPlan: Sendable {
     }
 }
 
-/// A warm-then-apply plan in the dialog, compared by identity as `ShownWarm` is.
-public struct ShownWarmThenApply: Sendable, Equatable {
-    public let id = UUID()
-    public let plan: WarmThenApplyPlan
-
-    public init(_ plan: WarmThenApplyPlan) {
-        self.plan = plan
-    }
-
-    public static func == (left: ShownWarmThenApply, right: ShownWarmThenApply) -> Bool { left.id == right.id }
-}
-
 /// A warm as the `:warm` line asks for it, before anything is read: the key list is a file and the ring is read
 /// off the console thread, when the preview is made.
 public struct WarmAsk: Sendable, Equatable {
@@ -65,7 +53,8 @@ public struct WarmAsk: Sendable, Equatable {
     /// `--rate N`: reads from the sources, keys a second (a production source keeps serving while it is read).
     public var keysPerSecond: Double?
 
-    public static let usage = "usage: :warm NODE --from SOURCE (clone) | NODE --keys FILE --from SOURCE (key list) | NODE --ring RING (the keys it owns), then [--rate KEYS/S]"
+    /// One status line at 80 columns; `:help` says what each form copies.
+    public static let usage = "usage: :warm NODE --from SOURCE [--keys FILE] | NODE --ring RING; [--rate N]"
 
     /// `NODE --from SOURCE [--keys FILE]` or `NODE --ring RING`, then `--rate N` if wanted, in any order.
     public static func parse(_ text: String) throws(ActionError) -> WarmAsk {
@@ -143,15 +132,20 @@ public enum WarmAskKind: Character, Sendable, CaseIterable {
     }
 }
 
-/// A warm's preview in the confirmation dialog. Compared by identity: a preview holds a ring plan, which has no
+/// What a confirmation dialog shows, compared by identity: a warm's preview holds a ring plan, which has no
 /// equality of its own, and two previews made one after the other are two confirmations.
-public struct ShownWarm: Sendable, Equatable {
+public struct Shown<Value: Sendable>: Sendable, Equatable {
     public let id = UUID()
-    public let preview: WarmPreview
+    public let value: Value
 
-    public init(_ preview: WarmPreview) {
-        self.preview = preview
+    public init(_ value: Value) {
+        self.value = value
     }
 
-    public static func == (left: ShownWarm, right: ShownWarm) -> Bool { left.id == right.id }
+    public static func == (left: Shown, right: Shown) -> Bool { left.id == right.id }
 }
+
+/// A warm's preview to confirm.
+public typealias ShownWarm = Shown<WarmPreview>
+/// A warm-then-apply plan to confirm.
+public typealias ShownWarmThenApply = Shown<WarmThenApplyPlan>
